@@ -1,0 +1,173 @@
+"""The JobRun actor: one execution of one job, with its attempts, retry delays and cancel.
+
+The process itself runs on the executor's thread; this actor only reacts to what happens
+(attempt done, retry due, cancel), so a cancel always gets through while a process runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pykka
+
+from actors import messages as m
+from actors.timekeeper import Timekeeper
+from orchestrator import ids
+from orchestrator.errors import InvalidReference
+from orchestrator.execution.model import AttemptSpec
+from orchestrator.execution.substitution import find_references, substitute
+from orchestrator.log import get_logger
+from orchestrator.models.context import context_from_run
+from orchestrator.models.fields import iso, now, parse_time
+from orchestrator.models.run import RunState, attempt_record
+
+_OUTCOME_STATE = {
+    "timed_out": RunState.TIMED_OUT,
+    "cancelled": RunState.CANCELLED,
+    "error": RunState.FAILED,
+}
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """What every run needs from the configuration and the system around it."""
+
+    storage: Any
+    timekeeper: Timekeeper
+    executor: Any
+    max_output_bytes: int
+    kill_grace: float
+
+
+class JobRunActor(pykka.ThreadingActor):
+    def __init__(self, run: dict, job: dict, supervisor: Any, settings: RunSettings) -> None:
+        super().__init__()
+        self.run = dict(run)
+        self.job = job
+        self.supervisor = supervisor
+        self.settings = settings
+        self.log = get_logger("orchestrator.run").bind(run_id=run["id"], job_id=job["id"])
+        self.spec: AttemptSpec | None = None
+        self.execution: Any = None
+        self.retry_token: int | None = None
+        self.stop_reason: str | None = None
+        self.last_result: Any = None
+
+    def on_receive(self, message: Any) -> None:
+        match message:
+            case m.Start():
+                self._prepare()
+            case m.AttemptDone(result):
+                self._attempt_done(result)
+            case m.RetryDue():
+                if self.stop_reason is None:
+                    self._begin_attempt()
+            case m.Cancel(reason):
+                self._cancel(reason)
+
+    def on_failure(self, exc_type: Any, exc_value: Any, traceback: Any) -> None:
+        if self.execution is not None:
+            self.execution.cancel()
+        self.supervisor.tell(m.RunCrashed(self.run["id"], f"{exc_type.__name__}: {exc_value}"))
+
+    def _prepare(self) -> None:
+        job = self.job
+        command, context_env = job["command"], {}
+        names = find_references(command)
+        if names:
+            try:
+                contents = self.settings.storage.ask(m.ResolveContexts(tuple(names)))
+            except InvalidReference as err:
+                self._finish(RunState.FAILED, err.message)
+                return
+            command, context_env = substitute(command, contents.__getitem__)
+        env = {**job["env"], **job["secret_env"], **self.run.get("env", {}), **context_env}
+        env.update(ORCH_RUN_ID=self.run["id"], ORCH_JOB_ID=job["id"], ORCH_JOB_NAME=job["name"])
+        env["ORCH_CONTEXT_ID"] = ids.context_id(job["id"])
+        self.spec = AttemptSpec(
+            command=command,
+            workdir=job["workdir"],
+            env=env,
+            timeout=job["timeout"],
+            max_output_bytes=self.settings.max_output_bytes,
+            kill_grace=self.settings.kill_grace,
+        )
+        self._begin_attempt()
+
+    def _begin_attempt(self) -> None:
+        number = len(self.run["attempts"]) + 1
+        self.run.update(state=RunState.RUNNING, error=None)
+        self.run["started_at"] = self.run["started_at"] or iso(now())
+        self.settings.storage.tell(m.SaveRun(dict(self.run)))
+        self.log.debug("attempt started", attempt=number)
+        self.execution = self.settings.executor.start(
+            replace(self.spec), lambda result: self.actor_ref.tell(m.AttemptDone(result))
+        )
+
+    def _attempt_done(self, result: Any) -> None:
+        self.execution = None
+        self.last_result = result
+        number = len(self.run["attempts"]) + 1
+        self.run["attempts"] = [*self.run["attempts"], attempt_record(number, result)]
+        self.run["exit_code"] = result.exit_code
+        if result.outcome == "exited" and result.exit_code == 0:
+            self._finish(RunState.SUCCEEDED, None)
+            return
+        state = _OUTCOME_STATE.get(result.outcome, RunState.FAILED)
+        error = result.error or f"The command exited with code {result.exit_code}."
+        if self.stop_reason is not None:
+            self._finish(self._stopped_state(), self._stopped_error())
+        elif number >= self.job["max_attempts"]:
+            self._finish(state, error)
+        else:
+            self.log.info("attempt failed, will retry", attempt=number, error=error)
+            self.run.update(state=RunState.RETRYING, error=error)
+            self.settings.storage.tell(m.SaveRun(dict(self.run)))
+            delay = self.job["retry_delay"]
+            if delay > 0:
+                self.retry_token = self.settings.timekeeper.wake_in(
+                    delay, self.actor_ref, m.RetryDue()
+                )
+            else:
+                self.actor_ref.tell(m.RetryDue())
+
+    def _cancel(self, reason: str) -> None:
+        if self.stop_reason is not None:
+            return
+        self.stop_reason = reason
+        if self.execution is not None:
+            self.execution.cancel()  # the attempt ends and reports; _attempt_done finishes
+            return
+        if self.retry_token is not None:
+            self.settings.timekeeper.cancel(self.retry_token)
+        self._finish(self._stopped_state(), self._stopped_error())
+
+    def _stopped_state(self) -> RunState:
+        return RunState.INTERRUPTED if self.stop_reason == "interrupted" else RunState.CANCELLED
+
+    def _stopped_error(self) -> str:
+        if self.stop_reason == "interrupted":
+            return "The server shut down while the run was going."
+        return "The run was cancelled."
+
+    def _finish(self, state: RunState, error: str | None) -> None:
+        run, result = self.run, self.last_result
+        finished = now()
+        started = parse_time(run["started_at"]) if run["started_at"] else finished
+        run.update(state=state, error=error, finished_at=iso(finished))
+        run["duration"] = round((finished - (started or finished)).total_seconds(), 6)
+        run["truncated"] = bool(result and result.truncated)
+        output = {
+            "stdout": result.stdout if result else "",
+            "stderr": result.stderr if result else "",
+            "truncated": run["truncated"],
+        }
+        context = None
+        if result is not None and state in (RunState.SUCCEEDED, RunState.FAILED, RunState.TIMED_OUT):
+            context = context_from_run(ids.context_id(run["owner_id"]), run, output["stdout"])
+        self.settings.storage.tell(m.SaveRunResult(dict(run), output, context))
+        level = self.log.info if state == RunState.SUCCEEDED else self.log.warning
+        level("run finished", state=str(state), attempts=len(run["attempts"]), error=error)
+        self.supervisor.tell(m.RunFinished(run["id"], run["owner_id"]))
+        self.stop()

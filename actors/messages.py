@@ -1,0 +1,269 @@
+"""The whole actor protocol in one place: every message is a small frozen dataclass.
+
+"ask" messages expect a reply (the gateway awaits it through the bridge); "tell" messages are
+notifications. Asks only ever go downward (gateway → Supervisor → Storage), never back up, so no
+two actors can wait on each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+# --- Storage: jobs (asks) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateJob:
+    body: dict[str, Any]
+    user: str
+
+
+@dataclass(frozen=True)
+class UpdateJob:
+    ref: str
+    body: dict[str, Any]
+    partial: bool
+    user: str
+
+
+@dataclass(frozen=True)
+class CopyJob:
+    ref: str
+    name: str | None
+    user: str
+
+
+@dataclass(frozen=True)
+class DeleteJob:
+    ref: str
+    force: bool
+
+
+@dataclass(frozen=True)
+class GetJob:
+    ref: str
+
+
+@dataclass(frozen=True)
+class ListJobs:
+    tag: str | None = None
+    state: str | None = None
+    q: str | None = None
+    limit: int = 100
+    cursor: str | None = None
+
+
+# --- Storage: runs and contexts (asks) -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateRun:
+    """Record a new run of a job; replies `(job, run)`."""
+
+    ref: str
+    trigger: dict[str, str]
+    at: datetime | None = None
+    env: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GetRun:
+    ref: str
+
+
+@dataclass(frozen=True)
+class ListRuns:
+    owner: str | None = None
+    kind: str | None = None
+    state: str | None = None
+    since: str | None = None
+    until: str | None = None
+    limit: int = 100
+    cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class GetOutput:
+    ref: str
+
+
+@dataclass(frozen=True)
+class GetJobForRun:
+    """The current definition of a run's job, for a planned run that comes due; replies `job`."""
+
+    job_id: str
+
+
+@dataclass(frozen=True)
+class ResolveContexts:
+    """Contents of the contexts named in a command; replies `{name: content}`."""
+
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GetContext:
+    ref: str
+
+
+@dataclass(frozen=True)
+class ListContexts:
+    kind: str | None = None
+    limit: int = 100
+    cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class ResetContext:
+    ref: str
+
+
+@dataclass(frozen=True)
+class Recover:
+    """After a start: mark cut runs interrupted; replies the planned runs to arm again."""
+
+
+@dataclass(frozen=True)
+class Flush:
+    """Commit everything pending (on shutdown)."""
+
+
+# --- Storage: run progress (tells) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SaveRun:
+    run: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SaveRunResult:
+    """A run ended: its record, its output, and (when it executed) the job's new context."""
+
+    run: dict[str, Any]
+    output: dict[str, Any]
+    context: dict[str, Any] | None
+
+
+# --- Storage: principals (asks) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Authenticate:
+    token: str
+
+
+@dataclass(frozen=True)
+class Login:
+    username: str
+    password: str
+    ttl: float
+
+
+@dataclass(frozen=True)
+class Logout:
+    token: str
+
+
+@dataclass(frozen=True)
+class BootstrapAdmin:
+    """Create the admin user and key when no user exists; replies the credentials or None."""
+
+    password: str | None
+    api_key: str | None
+
+
+# --- Supervisor ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunJob:
+    """Ask: start (or plan, or queue) a run of a job; replies the run."""
+
+    ref: str
+    trigger: dict[str, str]
+    at: datetime | None = None
+    env: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RetryRun:
+    ref: str
+    user: str
+
+
+@dataclass(frozen=True)
+class CancelRun:
+    ref: str
+
+
+@dataclass(frozen=True)
+class StartPlanned:
+    """Tell, from the Timekeeper: a run planned for a time is due."""
+
+    run_id: str
+
+
+@dataclass(frozen=True)
+class RunFinished:
+    """Tell, from a JobRun: its run reached a final state."""
+
+    run_id: str
+    owner_id: str
+
+
+@dataclass(frozen=True)
+class RunCrashed:
+    """Tell, from a JobRun's on_failure: the actor died with an error."""
+
+    run_id: str
+    error: str
+
+
+@dataclass(frozen=True)
+class Shutdown:
+    """Ask: stop admitting, give running runs `grace` seconds, cut the rest as interrupted."""
+
+    grace: float
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Ask: running and queued counts."""
+
+
+# --- JobRun --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Start:
+    pass
+
+
+@dataclass(frozen=True)
+class AttemptDone:
+    result: Any
+
+
+@dataclass(frozen=True)
+class RetryDue:
+    pass
+
+
+@dataclass(frozen=True)
+class Cancel:
+    reason: str = "cancelled"
+
+
+@dataclass(frozen=True)
+class ArmPlanned:
+    """Ask, at start-up: arm the Timekeeper again for runs planned for later."""
+
+    runs: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class InterruptAll:
+    """Tell, at the end of a shutdown grace: cut every run still going as `interrupted`."""

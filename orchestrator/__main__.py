@@ -1,0 +1,5 @@
+"""`python -m orchestrator` runs the server, exactly like `orchestrator-server`."""
+
+from orchestrator.server import main
+
+main(prog_name="orchestrator-server")

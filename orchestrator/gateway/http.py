@@ -1,0 +1,79 @@
+"""Small helpers every resource module uses: reading JSON bodies and query values, replying."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from orchestrator.errors import InvalidJson, ValidationError
+from orchestrator.gateway.keys import SERVICES, Services
+from orchestrator.models.fields import parse_time
+
+
+def services(request: web.Request) -> Services:
+    return request.app[SERVICES]
+
+
+def user_of(request: web.Request) -> str:
+    return request["principal"]["username"]
+
+
+async def read_json(request: web.Request, *, optional: bool = False) -> Any:
+    """The request's JSON body; None for an empty body when `optional`."""
+    raw = await request.read()
+    if not raw.strip():
+        if optional:
+            return None
+        raise InvalidJson("The request needs a JSON body.")
+    try:
+        return json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise InvalidJson(f"The body is not valid JSON: {err}.") from None
+
+
+def reply(data: Any, status: int = 200) -> web.Response:
+    return web.json_response(data, status=status, dumps=_dumps)
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False)
+
+
+def query_bool(request: web.Request, name: str) -> bool:
+    value = request.query.get(name, "false").lower()
+    if value not in ("true", "false", "1", "0", "yes", "no"):
+        raise ValidationError({name: "must be true or false"})
+    return value in ("true", "1", "yes")
+
+
+def query_float(request: web.Request, name: str, default: float, maximum: float) -> float:
+    value = request.query.get(name)
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1
+    if not 0 < number <= maximum:
+        raise ValidationError({name: f"must be a number of seconds from 0 to {maximum:g}"})
+    return number
+
+
+def query_time(request: web.Request, name: str) -> str | None:
+    """A time filter, normalised to the store's ISO format so strings compare in order."""
+    value = request.query.get(name)
+    if value is None:
+        return None
+    parsed = parse_time(value)
+    if parsed is None:
+        raise ValidationError({name: "must be an ISO 8601 date and time"})
+    return parsed.astimezone(tz=None).astimezone(parsed.tzinfo).isoformat(timespec="milliseconds")
+
+
+def query_choice(request: web.Request, name: str, choices: set[str]) -> str | None:
+    value = request.query.get(name)
+    if value is not None and value not in choices:
+        raise ValidationError({name: f"must be one of {', '.join(sorted(choices))}"})
+    return value

@@ -1,0 +1,26 @@
+"""Every piece of application state the gateway keeps, behind typed keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from orchestrator.config import Config
+from orchestrator.events import EventHub
+from orchestrator.log import LogControl
+
+
+@dataclass(frozen=True)
+class Services:
+    """What the gateway talks to: the actors it asks, and the shared parts of the server."""
+
+    config: Config
+    supervisor: Any
+    storage: Any
+    hub: EventHub
+    logs: LogControl
+
+
+SERVICES = web.AppKey("services", Services)

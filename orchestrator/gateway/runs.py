@@ -1,0 +1,57 @@
+"""REST resource: runs, the execution history (`/runs`), with output, cancel and retry."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from actors import messages as m
+from orchestrator.gateway.bridge import ask
+from orchestrator.gateway.http import query_choice, query_time, reply, services, user_of
+from orchestrator.gateway.waiting import wait_for_run
+from orchestrator.models.run import RunState, public_run
+from orchestrator.store.store import check_limit
+
+routes = web.RouteTableDef()
+STATES = {state.value for state in RunState}
+CANCEL_WAIT = 5.0
+
+
+@routes.get("/runs")
+async def list_runs(request: web.Request) -> web.Response:
+    q = request.query
+    message = m.ListRuns(
+        owner=q.get("owner"),
+        kind=query_choice(request, "kind", {"job", "pipeline"}),
+        state=query_choice(request, "state", STATES),
+        since=query_time(request, "since"),
+        until=query_time(request, "until"),
+        limit=check_limit(q.get("limit")),
+        cursor=q.get("cursor"),
+    )
+    return reply(await ask(services(request).storage, message))
+
+
+@routes.get("/runs/{id}")
+async def get_run(request: web.Request) -> web.Response:
+    run = await ask(services(request).storage, m.GetRun(request.match_info["id"]))
+    return reply(public_run(run))
+
+
+@routes.get("/runs/{id}/output")
+async def get_output(request: web.Request) -> web.Response:
+    return reply(await ask(services(request).storage, m.GetOutput(request.match_info["id"])))
+
+
+@routes.post("/runs/{id}/cancel")
+async def cancel_run(request: web.Request) -> web.Response:
+    """Cancel, then give a running process a moment to die so the answer shows the outcome."""
+    svc = services(request)
+    message = m.CancelRun(request.match_info["id"])
+    run = await wait_for_run(svc, lambda: ask(svc.supervisor, message), CANCEL_WAIT)
+    return reply(public_run(run))
+
+
+@routes.post("/runs/{id}/retry")
+async def retry_run(request: web.Request) -> web.Response:
+    message = m.RetryRun(request.match_info["id"], user_of(request))
+    return reply(public_run(await ask(services(request).supervisor, message)), status=202)

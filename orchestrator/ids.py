@@ -1,0 +1,41 @@
+"""Identifiers: a one-letter prefix plus Crockford base32, case-insensitive on input.
+
+Jobs `J`, pipelines `P`, schedules `S`, users `U`, keys `K`, webhooks `W` carry 8 characters,
+runs `R` 12. A context ID is `CJ`/`CP` plus its owner's suffix, so it is derived, never drawn.
+"""
+
+import re
+import secrets
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_CONFUSABLE = str.maketrans({"I": "1", "L": "1", "O": "0"})
+LENGTHS = {"J": 8, "P": 8, "S": 8, "U": 8, "K": 8, "W": 8, "R": 12}
+_BODY = re.compile(r"^[0-9A-HJKMNP-TV-Z]+$")
+
+
+def new_id(prefix: str) -> str:
+    """Draw a fresh random ID with the given prefix (uniqueness is checked by the store)."""
+    return prefix + "".join(secrets.choice(ALPHABET) for _ in range(LENGTHS[prefix]))
+
+
+def as_id(text: str, prefix: str) -> str | None:
+    """The canonical ID if `text` (any case, Crockford's I/L/O folded) is shaped like one of
+    `prefix` ("J", "R", "CJ", ...), else None: the caller then treats it as a name."""
+    upper = text.strip().upper()
+    if not upper.startswith(prefix):
+        return None
+    body = upper[len(prefix) :].translate(_CONFUSABLE)
+    length = LENGTHS[prefix[-1]]
+    if len(body) != length or not _BODY.match(body):
+        return None
+    return prefix + body
+
+
+def context_id(owner_id: str) -> str:
+    """The context ID of a job (`J…` → `CJ…`) or a pipeline (`P…` → `CP…`)."""
+    return "C" + owner_id
+
+
+def owner_of_context(ctx_id: str) -> str:
+    """The owner ID of a context ID (`CJ…` → `J…`)."""
+    return ctx_id[1:]

@@ -1,0 +1,117 @@
+"""Small checks shared by every model: each returns the clean value or records a problem.
+
+A `Checker` collects one problem per field so that a single 400 names them all, which is what a
+person fixing a form or a YAML file wants.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timezone
+from typing import Any
+
+from orchestrator.errors import ValidationError
+
+_MISSING = object()
+
+
+class Checker:
+    """Collects field problems; `done()` raises one ValidationError naming all of them."""
+
+    def __init__(self, body: Any, allowed: set[str]) -> None:
+        self.problems: dict[str, str] = {}
+        if not isinstance(body, dict):
+            raise ValidationError({"body": "must be a JSON object"})
+        self.body = body
+        for name in sorted(set(body) - allowed):
+            self.problems[name] = "unknown field"
+
+    def fail(self, name: str, problem: str) -> None:
+        self.problems.setdefault(name, problem)
+
+    def has(self, name: str) -> bool:
+        return name in self.body
+
+    def done(self) -> None:
+        if self.problems:
+            raise ValidationError(self.problems)
+
+    def string(self, name: str, *, min_len: int = 0, max_len: int = 100_000) -> str | None:
+        value = self.body.get(name)
+        if not isinstance(value, str):
+            self.fail(name, "must be a string")
+            return None
+        if not min_len <= len(value) <= max_len:
+            self.fail(name, f"must be {min_len} to {max_len} characters long")
+            return None
+        return value
+
+    def number(self, name: str, *, minimum: float = 0, exclusive: bool = False) -> float | None:
+        value = self.body.get(name)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            self.fail(name, "must be a number")
+            return None
+        if value < minimum or (exclusive and value == minimum):
+            self.fail(name, f"must be {'greater than' if exclusive else 'at least'} {minimum:g}")
+            return None
+        return float(value)
+
+    def integer(self, name: str, *, minimum: int = 0, maximum: int = 1_000_000) -> int | None:
+        value = self.body.get(name)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(name, "must be an integer")
+            return None
+        if not minimum <= value <= maximum:
+            self.fail(name, f"must be between {minimum} and {maximum}")
+            return None
+        return value
+
+    def boolean(self, name: str) -> bool | None:
+        value = self.body.get(name)
+        if not isinstance(value, bool):
+            self.fail(name, "must be true or false")
+            return None
+        return value
+
+    def string_map(self, name: str) -> dict[str, str] | None:
+        value = self.body.get(name)
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and k and isinstance(v, str) for k, v in value.items()
+        ):
+            self.fail(name, "must be an object of non-empty string keys and string values")
+            return None
+        return dict(value)
+
+    def string_list(self, name: str, *, max_len: int = 100) -> list[str] | None:
+        value = self.body.get(name)
+        if not isinstance(value, list) or not all(
+            isinstance(v, str) and 0 < len(v) <= max_len for v in value
+        ):
+            self.fail(name, f"must be a list of strings of 1 to {max_len} characters")
+            return None
+        return list(dict.fromkeys(value))
+
+    def time(self, name: str) -> datetime | None:
+        value = self.body.get(name)
+        parsed = parse_time(value) if isinstance(value, str) else None
+        if parsed is None:
+            self.fail(name, "must be an ISO 8601 date and time, e.g. 2026-11-27T10:00:00+00:00")
+        return parsed
+
+
+def parse_time(text: str) -> datetime | None:
+    """Parse ISO 8601; a time without offset is taken as UTC. None when unreadable."""
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def iso(value: datetime | None) -> str | None:
+    """The API's time format: ISO 8601 with offset, milliseconds."""
+    return value.isoformat(timespec="milliseconds") if value else None

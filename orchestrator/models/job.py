@@ -1,0 +1,126 @@
+"""The job model: what a job is, how a request body becomes one, and how it is shown.
+
+Jobs are stored as plain JSON-ready dicts; this module is the only place that decides which
+fields exist, their defaults, and what counts as valid.
+"""
+
+from __future__ import annotations
+
+import ntpath
+import posixpath
+from dataclasses import dataclass
+from typing import Any
+
+from orchestrator.models.fields import Checker
+
+NAME_MAX = 100
+JOB_FIELD_ORDER = (
+    "name",
+    "command",
+    "workdir",
+    "timeout",
+    "max_attempts",
+    "retry_delay",
+    "env",
+    "secret_env",
+    "description",
+    "tags",
+    "enabled",
+    "max_concurrent",
+)
+EDITABLE = set(JOB_FIELD_ORDER)
+REQUIRED = ("name", "command", "workdir")
+SECRET_MASK = "***"
+
+
+@dataclass(frozen=True)
+class JobDefaults:
+    """Values a job gets when its body leaves them out (from the `jobs` config section)."""
+
+    timeout: float = 3600.0
+    max_attempts: int = 1
+    retry_delay: float = 0.0
+
+
+def validate_job(body: Any, defaults: JobDefaults, base: dict | None = None) -> dict[str, Any]:
+    """Check a create/replace body (base=None) or a patch on top of `base`; return the fields.
+
+    For a patch, absent fields keep their stored value; `secret_env` values equal to the mask
+    keep the stored secret so a client can send back what it read.
+    """
+    check = Checker(body, EDITABLE)
+    merged: dict[str, Any] = {}
+    if base is None:
+        for name in REQUIRED:
+            if not check.has(name):
+                check.fail(name, "is required")
+    values = {
+        "name": _name(check) if check.has("name") else None,
+        "command": check.string("command", min_len=1) if check.has("command") else None,
+        "workdir": _workdir(check) if check.has("workdir") else None,
+        "timeout": check.number("timeout", exclusive=True) if check.has("timeout") else None,
+        "max_attempts": check.integer("max_attempts", minimum=1, maximum=100)
+        if check.has("max_attempts")
+        else None,
+        "retry_delay": check.number("retry_delay") if check.has("retry_delay") else None,
+        "env": check.string_map("env") if check.has("env") else None,
+        "secret_env": check.string_map("secret_env") if check.has("secret_env") else None,
+        "description": check.string("description", max_len=2000)
+        if check.has("description")
+        else None,
+        "tags": check.string_list("tags") if check.has("tags") else None,
+        "enabled": check.boolean("enabled") if check.has("enabled") else None,
+        "max_concurrent": check.integer("max_concurrent", minimum=1, maximum=1000)
+        if check.has("max_concurrent")
+        else None,
+    }
+    check.done()
+    start = dict(base) if base is not None else _fresh(defaults)
+    for name, value in values.items():
+        if check.has(name):
+            merged[name] = value
+    if "secret_env" in merged and base is not None:
+        old = base.get("secret_env", {})
+        merged["secret_env"] = {
+            k: old.get(k, v) if v == SECRET_MASK else v for k, v in merged["secret_env"].items()
+        }
+    start.update(merged)
+    return start
+
+
+def _fresh(defaults: JobDefaults) -> dict[str, Any]:
+    return {
+        "timeout": defaults.timeout,
+        "max_attempts": defaults.max_attempts,
+        "retry_delay": defaults.retry_delay,
+        "env": {},
+        "secret_env": {},
+        "description": "",
+        "tags": [],
+        "enabled": True,
+        "max_concurrent": 1,
+    }
+
+
+def _name(check: Checker) -> str | None:
+    name = check.string("name", min_len=1, max_len=NAME_MAX)
+    if name is not None and name != name.strip():
+        check.fail("name", "must not start or end with white space")
+        return None
+    return name
+
+
+def _workdir(check: Checker) -> str | None:
+    path = check.string("workdir", min_len=1, max_len=4096)
+    if path is not None and not (posixpath.isabs(path) or ntpath.isabs(path)):
+        check.fail("workdir", "must be an absolute path")
+        return None
+    return path
+
+
+def public_job(job: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """The API view of a stored job: secrets masked, run-derived fields from `extra`."""
+    shown = dict(job)
+    shown["secret_env"] = {k: SECRET_MASK for k in job.get("secret_env", {})}
+    shown.update(extra)
+    return shown

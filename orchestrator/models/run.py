@@ -1,0 +1,107 @@
+"""Runs: the states a run goes through and the record kept for each execution.
+
+A run record is a JSON-ready dict written to the store at every state transition, so a restart
+always finds the truth.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from orchestrator.models.fields import Checker, iso
+
+
+class RunState(StrEnum):
+    SCHEDULED = "scheduled"
+    QUEUED = "queued"
+    RUNNING = "running"
+    RETRYING = "retrying"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    TIMED_OUT = "timed_out"
+    CANCELLED = "cancelled"
+    INTERRUPTED = "interrupted"
+    SKIPPED = "skipped"
+
+
+TERMINAL = frozenset(
+    {
+        RunState.SUCCEEDED,
+        RunState.FAILED,
+        RunState.TIMED_OUT,
+        RunState.CANCELLED,
+        RunState.INTERRUPTED,
+        RunState.SKIPPED,
+    }
+)
+# States a server restart cannot resume: the process (or the wait for a slot) is gone.
+CUT_BY_RESTART = frozenset({RunState.QUEUED, RunState.RUNNING, RunState.RETRYING})
+
+
+class TriggerType(StrEnum):
+    API = "api"
+    SCHEDULE = "schedule"
+    PIPELINE = "pipeline"
+    AT = "at"
+    RETRY = "retry"
+
+
+def validate_run_request(body: Any) -> dict[str, Any]:
+    """Check the optional body of `POST /jobs/{id}/run`: `at` and `env`."""
+    if body is None:
+        return {"at": None, "env": {}}
+    check = Checker(body, {"at", "env"})
+    at = check.time("at") if body.get("at") is not None else None
+    env = check.string_map("env") if "env" in body else {}
+    check.done()
+    return {"at": at, "env": env or {}}
+
+
+def new_run(
+    run_id: str,
+    kind: str,
+    owner: dict[str, Any],
+    trigger: dict[str, str],
+    queued_at: str,
+    scheduled_for: str | None = None,
+) -> dict[str, Any]:
+    """A fresh run record, `scheduled` when planned for later, otherwise `queued`."""
+    return {
+        "id": run_id,
+        "kind": kind,
+        "owner_id": owner["id"],
+        "owner_name": owner["name"],
+        "state": RunState.SCHEDULED if scheduled_for else RunState.QUEUED,
+        "trigger": trigger,
+        "scheduled_for": scheduled_for,
+        "queued_at": None if scheduled_for else queued_at,
+        "created_at": queued_at,
+        "started_at": None,
+        "finished_at": None,
+        "duration": None,
+        "exit_code": None,
+        "error": None,
+        "attempts": [],
+        "truncated": False,
+        "env": {},
+        "pipeline_run_id": None,
+    }
+
+
+def attempt_record(number: int, result: Any) -> dict[str, Any]:
+    """The history entry of one attempt, from an execution AttemptResult."""
+    return {
+        "number": number,
+        "started_at": iso(result.started_at),
+        "finished_at": iso(result.finished_at),
+        "duration": round(result.duration, 6),
+        "exit_code": result.exit_code,
+        "outcome": result.outcome,
+        "error": result.error,
+    }
+
+
+def public_run(run: dict[str, Any]) -> dict[str, Any]:
+    """The API view of a run: the extra env values of the request are not shown back."""
+    return {k: v for k, v in run.items() if k != "env"}

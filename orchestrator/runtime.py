@@ -1,0 +1,86 @@
+"""The running system: the store, the actors and the Timekeeper, started and stopped in order.
+
+Kept apart from the HTTP side so tests and the `init` command can bring the actors up alone.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pykka
+
+from actors import messages as m
+from actors.job_run import RunSettings
+from actors.storage import StorageActor
+from actors.supervisor import SupervisorActor
+from actors.timekeeper import Timekeeper
+from orchestrator.config import Config
+from orchestrator.events import EventHub
+from orchestrator.execution.local import LocalExecutor
+from orchestrator.log import get_logger
+from orchestrator.models.job import JobDefaults
+from orchestrator.store.store import Store
+
+log = get_logger("orchestrator.runtime")
+
+
+class Runtime:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.hub = EventHub()
+        started = time.perf_counter()
+        store = Store(config.store_path)
+        jobs = config.jobs
+        defaults = JobDefaults(jobs.default_timeout, jobs.default_max_attempts, jobs.default_retry_delay)
+        self.storage = StorageActor.start(store, defaults, self.hub)
+        self.timekeeper = Timekeeper()
+        settings = RunSettings(
+            storage=self.storage,
+            timekeeper=self.timekeeper,
+            executor=LocalExecutor(),
+            max_output_bytes=jobs.max_output_bytes,
+            kill_grace=config.execution.kill_grace,
+        )
+        limit = config.execution.max_concurrent_runs
+        self.supervisor = SupervisorActor.start(settings, limit)
+        log.info(
+            "store opened",
+            path=str(config.store_path),
+            jobs=len(store.jobs),
+            runs=len(store.runs),
+            seconds=round(time.perf_counter() - started, 3),
+        )
+
+    def recover(self) -> None:
+        """Cut runs left going by a crash, and arm again the runs planned for later."""
+        planned = self.storage.ask(m.Recover())
+        self.supervisor.ask(m.ArmPlanned(tuple(planned)))
+
+    def bootstrap_admin(self, password: str | None, api_key: str | None) -> dict[str, Any] | None:
+        return self.storage.ask(m.BootstrapAdmin(password, api_key))
+
+    def drain(self, grace: float) -> None:
+        """Let running runs finish within `grace` seconds, then cut what is left."""
+        running = self.supervisor.ask(m.Shutdown(grace))
+        if running:
+            log.info("waiting for running runs", count=running, grace=grace)
+        if not self._wait_idle(grace):
+            log.warning("shutdown grace is over; interrupting the runs still going")
+            self.supervisor.tell(m.InterruptAll())
+            self._wait_idle(self.config.execution.kill_grace + 5)
+
+    def _wait_idle(self, seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        while self.supervisor.ask(m.Stats())["running"]:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
+    def stop(self) -> None:
+        self.timekeeper.stop()
+        self.supervisor.stop()
+        self.storage.ask(m.Flush())
+        pykka.ActorRegistry.stop_all()
+        log.info("actors stopped")

@@ -1,0 +1,97 @@
+"""The tables of the one SQLite file, through sqlitedict, JSON-encoded (never pickle).
+
+Each table is its own sqlitedict connection. Writes are buffered here and flushed one table at a
+time, each with its own commit, so that two connections never hold open write transactions at
+once (which would make SQLite answer "database is locked"), and so that many writes arriving
+together share one commit.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlitedict import SqliteDict
+
+_DELETED = object()
+
+
+def _encode(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+class Table:
+    """One entity kind: reads go straight to SQLite, writes wait in `pending` for `flush()`."""
+
+    def __init__(self, path: Path, name: str) -> None:
+        self.name = name
+        self.db = SqliteDict(
+            str(path),
+            tablename=name,
+            autocommit=False,
+            journal_mode="WAL",
+            outer_stack=False,
+            encode=_encode,
+            decode=json.loads,
+        )
+        # sqlitedict forces synchronous=OFF; NORMAL in WAL mode keeps every commit safe from a
+        # crashed process while staying fast.
+        self.db.conn.execute("PRAGMA synchronous=NORMAL")
+        self.pending: dict[str, Any] = {}
+
+    def put(self, key: str, value: Any) -> None:
+        self.pending[key] = value
+
+    def delete(self, key: str) -> None:
+        self.pending[key] = _DELETED
+
+    def get(self, key: str) -> Any:
+        if key in self.pending:
+            value = self.pending[key]
+            return None if value is _DELETED else value
+        return self.db.get(key)
+
+    def items(self) -> Iterator[tuple[str, Any]]:
+        """Everything stored (flushed), in rowid order."""
+        return self.db.iteritems()
+
+    def flush(self) -> int:
+        """Write and commit what is pending; return how many keys were written."""
+        if not self.pending:
+            return 0
+        pending, self.pending = self.pending, {}
+        puts = [(k, v) for k, v in pending.items() if v is not _DELETED]
+        deletes = [(k,) for k, v in pending.items() if v is _DELETED]
+        if puts:
+            self.db.update(puts)
+        if deletes:
+            self.db.conn.executemany(f'DELETE FROM "{self.name}" WHERE key = ?', deletes)
+        self.db.commit(blocking=True)
+        return len(pending)
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class Tables:
+    """Every table of the store file, opened together."""
+
+    NAMES = ("meta", "jobs", "runs", "outputs", "contexts", "users", "api_keys", "sessions")
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.all = {name: Table(path, name) for name in self.NAMES}
+
+    def __getitem__(self, name: str) -> Table:
+        return self.all[name]
+
+    def flush(self) -> int:
+        return sum(table.flush() for table in self.all.values())
+
+    def close(self) -> None:
+        self.flush()
+        for table in self.all.values():
+            table.close()
