@@ -164,7 +164,11 @@ class JobRunActor(pykka.ThreadingActor):
             "truncated": run["truncated"],
         }
         context = None
-        if result is not None and state in (RunState.SUCCEEDED, RunState.FAILED, RunState.TIMED_OUT):
+        if result is not None and state in (
+            RunState.SUCCEEDED,
+            RunState.FAILED,
+            RunState.TIMED_OUT,
+        ):
             context = context_from_run(ids.context_id(run["owner_id"]), run, output["stdout"])
         self.settings.storage.tell(m.SaveRunResult(dict(run), output, context))
         level = self.log.info if state == RunState.SUCCEEDED else self.log.warning

@@ -138,8 +138,19 @@ class StorageActor(pykka.ThreadingActor):
         }
 
 
-_ACKED = (m.CreateJob, m.UpdateJob, m.CopyJob, m.DeleteJob, m.CreateRun, m.ResetContext,
-          m.Recover, m.Login, m.Logout, m.BootstrapAdmin, m.Flush)
+_ACKED = (
+    m.CreateJob,
+    m.UpdateJob,
+    m.CopyJob,
+    m.DeleteJob,
+    m.CreateRun,
+    m.ResetContext,
+    m.Recover,
+    m.Login,
+    m.Logout,
+    m.BootstrapAdmin,
+    m.Flush,
+)
 
 
 def _acks(message: Any) -> bool:

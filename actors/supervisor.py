@@ -38,10 +38,12 @@ class SupervisorActor(pykka.ThreadingActor):
         match message:
             case m.RunJob(ref, trigger, at, env):
                 return self._submit(ref, trigger, at, env)
-            case m.RetryRun(ref, user):
+            case m.RetryRun(ref=ref):
                 old = self.storage.ask(m.GetRun(ref))
                 if old["state"] not in TERMINAL:
-                    raise Conflict(f"Run {old['id']} is still {old['state']}; it cannot be retried.")
+                    raise Conflict(
+                        f"Run {old['id']} is still {old['state']}; it cannot be retried."
+                    )
                 trigger = {"type": "retry", "by": old["id"]}
                 return self._submit(old["owner_id"], trigger, None, {})
             case m.CancelRun(ref):
@@ -151,5 +153,7 @@ class SupervisorActor(pykka.ThreadingActor):
 
     def _save_final(self, run: dict, state: RunState, error: str) -> dict:
         run = {**run, "state": state, "error": error, "finished_at": iso(now())}
-        self.storage.tell(m.SaveRunResult(run, {"stdout": "", "stderr": "", "truncated": False}, None))
+        self.storage.tell(
+            m.SaveRunResult(run, {"stdout": "", "stderr": "", "truncated": False}, None)
+        )
         return run

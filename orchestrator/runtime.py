@@ -32,7 +32,9 @@ class Runtime:
         started = time.perf_counter()
         store = Store(config.store_path)
         jobs = config.jobs
-        defaults = JobDefaults(jobs.default_timeout, jobs.default_max_attempts, jobs.default_retry_delay)
+        defaults = JobDefaults(
+            jobs.default_timeout, jobs.default_max_attempts, jobs.default_retry_delay
+        )
         self.storage = StorageActor.start(store, defaults, self.hub)
         self.timekeeper = Timekeeper()
         settings = RunSettings(

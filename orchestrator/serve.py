@@ -27,8 +27,15 @@ log = get_logger("orchestrator.server")
 def serve_forever(config: Config, debug: bool) -> int:
     lg = config.logging
     try:
-        logs = setup_logging(config.log_dir, lg.level, lg.console, debug, lg.buffer_size,
-                             lg.file_max_bytes, lg.file_backups)
+        logs = setup_logging(
+            config.log_dir,
+            lg.level,
+            lg.console,
+            debug,
+            lg.buffer_size,
+            lg.file_max_bytes,
+            lg.file_backups,
+        )
     except OSError as err:
         print(f"error: cannot write logs in {config.log_dir}: {err}", file=sys.stderr)
         return 1
@@ -68,8 +75,13 @@ async def _serve(config: Config, app: web.Application, runtime: Any) -> int:
         print(f"error: cannot listen on {host}:{port}: {err.strerror or err}", file=sys.stderr)
         await runner.cleanup()
         return 1
-    log.info("server started", url=f"http://{host}:{port}", version=VERSION_DISPLAY,
-             data_dir=str(config.data_dir), pid=os.getpid())
+    log.info(
+        "server started",
+        url=f"http://{host}:{port}",
+        version=VERSION_DISPLAY,
+        data_dir=str(config.data_dir),
+        pid=os.getpid(),
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

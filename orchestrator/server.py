@@ -23,23 +23,48 @@ LEVELS = click.Choice(["debug", "info", "warning", "error"], case_sensitive=Fals
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(VERSION_DISPLAY, prog_name="orchestrator", message="%(prog)s %(version)s")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="YAML configuration file (default: ./orchestrator.yaml if present).")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    help="YAML configuration file (default: ./orchestrator.yaml if present).",
+)
 @click.option("--host", help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, help="Port to listen on (default 8080).")
 @click.option("--data-dir", help="Store, key file and logs (default ./data).")
 @click.option("--log-level", type=LEVELS, help="debug, info, warning or error.")
 @click.option("--silent", is_flag=True, help="No log output on the console.")
 @click.option("--debug", is_flag=True, help="Very verbose logs (level debug, plus internals).")
-@click.option("--set", "assignments", multiple=True, metavar="SECTION.KEY=VALUE", help="Override any configuration key (repeatable).")
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="SECTION.KEY=VALUE",
+    help="Override any configuration key (repeatable).",
+)
 @click.pass_context
-def main(ctx: click.Context, config_file: str | None, host: str | None, port: int | None,
-         data_dir: str | None, log_level: str | None, silent: bool, debug: bool,
-         assignments: tuple[str, ...]) -> None:
+def main(
+    ctx: click.Context,
+    config_file: str | None,
+    host: str | None,
+    port: int | None,
+    data_dir: str | None,
+    log_level: str | None,
+    silent: bool,
+    debug: bool,
+    assignments: tuple[str, ...],
+) -> None:
     """Orchestrator server: jobs, pipelines and schedules behind a REST API."""
     try:
         overrides: dict[str, Any] = dict(parse_assignment(text) for text in assignments)
-        overrides.update({"server.host": host, "server.port": port, "server.data_dir": data_dir,
-                          "logging.level": log_level and log_level.lower()})
+        overrides.update(
+            {
+                "server.host": host,
+                "server.port": port,
+                "server.data_dir": data_dir,
+                "logging.level": log_level and log_level.lower(),
+            }
+        )
         if silent:
             overrides["logging.console"] = False
         config = load_config(config_file, overrides=overrides)
@@ -96,8 +121,15 @@ def check_config(obj: tuple[Config, bool]) -> None:
 
 def _logs(config: Config, debug: bool):
     lg = config.logging
-    return setup_logging(config.log_dir, lg.level, lg.console, debug, lg.buffer_size,
-                         lg.file_max_bytes, lg.file_backups)
+    return setup_logging(
+        config.log_dir,
+        lg.level,
+        lg.console,
+        debug,
+        lg.buffer_size,
+        lg.file_max_bytes,
+        lg.file_backups,
+    )
 
 
 def run() -> None:  # pragma: no cover - console entry point

@@ -6,8 +6,7 @@ from aiohttp import web
 
 from actors import messages as m
 from orchestrator.gateway.bridge import ask
-from orchestrator.gateway.http import query_bool, query_float, read_json, reply, services
-from orchestrator.gateway.http import user_of
+from orchestrator.gateway.http import query_bool, query_float, read_json, reply, services, user_of
 from orchestrator.gateway.waiting import wait_for_run
 from orchestrator.models.fields import Checker
 from orchestrator.models.job import JobDefaults, validate_job

@@ -11,8 +11,14 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from actors import messages as m
-from orchestrator.errors import Forbidden, MethodNotAllowed, NotFound, OrchestratorError
-from orchestrator.errors import PayloadTooLarge, Unauthorized
+from orchestrator.errors import (
+    Forbidden,
+    MethodNotAllowed,
+    NotFound,
+    OrchestratorError,
+    PayloadTooLarge,
+    Unauthorized,
+)
 from orchestrator.gateway.bridge import ask
 from orchestrator.gateway.http import reply, services
 from orchestrator.log import get_logger
@@ -39,7 +45,9 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         return envelope(err)
     except web.HTTPRequestEntityTooLarge:
         limit = services(request).config.server.max_body_bytes
-        return envelope(PayloadTooLarge(f"The body is larger than {limit} bytes.", {"limit": limit}))
+        return envelope(
+            PayloadTooLarge(f"The body is larger than {limit} bytes.", {"limit": limit})
+        )
     except web.HTTPMethodNotAllowed as err:
         allowed = sorted(err.allowed_methods)
         message = f"{request.method} is not allowed here; use {', '.join(allowed)}."

@@ -71,8 +71,9 @@ async def stream_logs(request: web.Request) -> web.StreamResponse:
         if _RANK.get(record["level"], 0) >= minimum:
             loop.call_soon_threadsafe(_offer, queue, record)
 
-    response = web.StreamResponse(headers={"Content-Type": "text/event-stream",
-                                           "Cache-Control": "no-cache"})
+    response = web.StreamResponse(
+        headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
+    )
     await response.prepare(request)
     unsubscribe = services(request).logs.buffer.subscribe(on_record)
     try:

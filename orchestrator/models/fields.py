@@ -7,7 +7,7 @@ person fixing a form or a YAML file wants.
 from __future__ import annotations
 
 import math
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from orchestrator.errors import ValidationError
@@ -48,7 +48,11 @@ class Checker:
 
     def number(self, name: str, *, minimum: float = 0, exclusive: bool = False) -> float | None:
         value = self.body.get(name)
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
             self.fail(name, "must be a number")
             return None
         if value < minimum or (exclusive and value == minimum):
@@ -105,11 +109,11 @@ def parse_time(text: str) -> datetime | None:
         value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def iso(value: datetime | None) -> str | None:

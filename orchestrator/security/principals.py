@@ -78,12 +78,21 @@ class Principals:
         user = self.users.get(record["user_id"])
         if user is None or not user["enabled"]:
             raise Unauthorized("The account behind this token is disabled or gone.")
-        return {"user_id": user["id"], "username": user["username"], "role": user["role"],
-                "via": via, "token_id": record["id"]}
+        return {
+            "user_id": user["id"],
+            "username": user["username"],
+            "role": user["role"],
+            "via": via,
+            "token_id": record["id"],
+        }
 
     def login(self, username: str, password: str, ttl: float) -> dict[str, Any]:
         user = next((u for u in self.users.values() if u["username"] == username), None)
-        if user is None or not user["enabled"] or not verify_password(password, user["password_hash"]):
+        if (
+            user is None
+            or not user["enabled"]
+            or not verify_password(password, user["password_hash"])
+        ):
             raise Unauthorized("Wrong username or password.")
         token = new_token(SESSION_PREFIX)
         session = {

@@ -58,7 +58,9 @@ def update_job(store: Store, ref: str, body: Any, partial: bool, defaults: JobDe
     if not partial:
         # A full replace keeps stored secrets sent back masked, like a patch does.
         masked = {k for k, v in fields["secret_env"].items() if v == "***"}
-        fields["secret_env"].update({k: old["secret_env"][k] for k in masked & set(old["secret_env"])})
+        fields["secret_env"].update(
+            {k: old["secret_env"][k] for k in masked & set(old["secret_env"])}
+        )
     job = {"id": old["id"], **_ordered(fields), "created_at": old["created_at"]}
     job.update(updated_at=iso(now()), created_by=old["created_by"])
     return show_job(store, store.save_job(job))

@@ -152,7 +152,11 @@ class Store:
         self.tables["outputs"].put(run_id, output)
 
     def output(self, run_id: str) -> dict:
-        return self.tables["outputs"].get(run_id) or {"stdout": "", "stderr": "", "truncated": False}
+        return self.tables["outputs"].get(run_id) or {
+            "stdout": "",
+            "stderr": "",
+            "truncated": False,
+        }
 
     # Contexts -----------------------------------------------------------------------------
 

@@ -1,0 +1,210 @@
+"""The default executor: run one attempt here, as a process tree watched by one daemon thread.
+
+The thread starts the shell, reads both pipes, enforces the timeout and a cancel, and delivers
+exactly one `AttemptResult`. Stopping is always the same: terminate the tree, let it drain for
+`kill_grace` seconds, then kill it. The tree does not outlive its attempt: whatever the shell
+left running when it exited is stopped as well (a process meant to outlive it must start its own
+session, e.g. with `setsid`).
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import subprocess
+import threading
+import time
+from datetime import UTC, datetime
+
+from orchestrator.execution.handle import DoneCallback, Execution
+from orchestrator.execution.model import AttemptResult, AttemptSpec, Outcome, describe_timeout
+from orchestrator.execution.output import CappedBuffer, Watcher
+from orchestrator.execution.substitution import needs_delayed_expansion
+from orchestrator.execution.thread_watch import ThreadWatcher
+from orchestrator.execution.tree import ProcessTree, clear_leftovers, tree_of
+
+log = logging.getLogger(__name__)
+
+WINDOWS = os.name == "nt"
+# After SIGKILL the pipes close at once, unless a process that left the group holds them.
+DRAIN_AFTER_KILL = 1.0
+
+
+class LocalExecutor:
+    """Runs attempts on this machine with the platform shell."""
+
+    def start(self, spec: AttemptSpec, on_done: DoneCallback) -> Execution:
+        """Start the attempt on a daemon thread and return its handle at once."""
+        handle = Execution()
+        attempt = _Attempt(spec, handle, on_done)
+        try:
+            threading.Thread(target=attempt.run, name="attempt", daemon=True).start()
+        except RuntimeError as exc:  # no thread left: still one result, never an exception
+            attempt.finish(Outcome.ERROR, error=f"could not start: {exc}")
+        return handle
+
+
+class _Attempt:
+    """One attempt from start to result, run on its own thread."""
+
+    def __init__(self, spec: AttemptSpec, handle: Execution, on_done: DoneCallback) -> None:
+        self.spec = spec
+        self.handle = handle
+        self.on_done = on_done
+        self.started_at = datetime.now(UTC)
+        self.out = CappedBuffer(spec.max_output_bytes)
+        self.err = CappedBuffer(spec.max_output_bytes)
+
+    def run(self) -> None:
+        self.started_at = datetime.now(UTC)
+        try:
+            self._run()
+        except Exception as exc:  # a bug here must still end the attempt with a result
+            log.exception("attempt failed unexpectedly")
+            self.finish(Outcome.ERROR, error=f"internal error: {exc}")
+
+    def finish(self, outcome: Outcome, code: int | None = None, error: str | None = None) -> None:
+        result = AttemptResult(
+            outcome=outcome,
+            exit_code=code,
+            stdout=self.out.text(),
+            stderr=self.err.text(),
+            truncated=self.out.truncated or self.err.truncated,
+            started_at=self.started_at,
+            finished_at=datetime.now(UTC),
+            error=error,
+        )
+        self.handle.finish(result, self.on_done)
+
+    def _run(self) -> None:
+        began = time.monotonic()
+        problem = workdir_problem(self.spec.workdir)
+        if problem is not None:
+            return self.finish(Outcome.ERROR, error=problem)
+        if self.handle.cancelled:
+            return self.finish(Outcome.CANCELLED, error="cancelled")
+        try:
+            proc = spawn(self.spec)
+        except (OSError, ValueError, subprocess.SubprocessError) as exc:
+            return self.finish(Outcome.ERROR, error=f"could not start: {describe_failure(exc)}")
+        tree = tree_of(proc.pid)
+        try:
+            watcher = new_watcher(proc, self.out, self.err)
+        except (OSError, RuntimeError) as exc:  # out of descriptors or threads: stop the tree
+            stop_now(proc, tree)
+            return self.finish(Outcome.ERROR, error=f"could not watch the process: {exc}")
+        self.handle.set_waker(watcher.wake)
+        try:
+            reason = self._supervise(watcher, tree, began)
+        except BaseException:
+            stop_now(proc, tree)
+            raise
+        finally:
+            self.handle.set_waker(None)
+            watcher.close()
+        code = proc.wait()
+        clear_leftovers(tree, self.spec.kill_grace)
+        if reason is Outcome.TIMED_OUT:
+            return self.finish(reason, error=describe_timeout(self.spec.timeout or 0))
+        if reason is Outcome.CANCELLED:
+            return self.finish(reason, error="cancelled")
+        return self.finish(Outcome.EXITED, code)
+
+    def _supervise(self, watcher: Watcher, tree: ProcessTree, began: float) -> Outcome | None:
+        """Read until the leader has exited and both pipes are closed; stop the tree if asked."""
+        timeout = self.spec.timeout
+        deadline = None if timeout is None else began + timeout
+        reason: Outcome | None = None
+        stopping = False
+        kill_at: float | None = None
+        give_up_at: float | None = None
+        while watcher.streams_open or not watcher.exited:
+            now = time.monotonic()
+            if not stopping:
+                if not watcher.exited and self.handle.cancelled:
+                    reason = Outcome.CANCELLED
+                elif not watcher.exited and deadline is not None and now >= deadline:
+                    reason = Outcome.TIMED_OUT
+                # An exited leader whose pipes stay open left children behind: stop them too.
+                if reason is not None or watcher.exited:
+                    stopping = True
+                    tree.terminate()
+                    kill_at = now + self.spec.kill_grace
+            elif kill_at is not None and now >= kill_at:
+                tree.kill()
+                kill_at, give_up_at = None, now + DRAIN_AFTER_KILL
+            elif give_up_at is not None and now >= give_up_at:
+                break
+            wake_at = (kill_at if kill_at is not None else give_up_at) if stopping else deadline
+            watcher.poll(None if wake_at is None else max(0.0, wake_at - now))
+        return reason
+
+
+def workdir_problem(workdir: str) -> str | None:
+    """Why the attempt cannot run in `workdir`, as a sentence, or None if it can."""
+    if not workdir:
+        return "no working directory given"
+    if not os.path.exists(workdir):
+        return f"working directory {workdir} does not exist"
+    if not os.path.isdir(workdir):
+        return f"working directory {workdir} is not a directory"
+    return None
+
+
+def stop_now(proc: subprocess.Popen[bytes], tree: ProcessTree) -> None:
+    """Kill the tree and reap its leader, when watching it is impossible."""
+    tree.kill()
+    proc.wait()
+    for stream in (proc.stdout, proc.stderr):
+        if stream is not None:
+            stream.close()
+
+
+def spawn(spec: AttemptSpec) -> subprocess.Popen[bytes]:
+    """Start the platform shell on the command, leading a new process group."""
+    env = {**os.environ, **spec.env} if spec.env else None
+    pipes = {"stdin": subprocess.DEVNULL, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    if WINDOWS:
+        return subprocess.Popen(
+            windows_command_line(spec.command),
+            cwd=spec.workdir,
+            env=env,
+            bufsize=0,
+            creationflags=subprocess.CREATE_NEW_PROCESS_GROUP,
+            **pipes,
+        )
+    return subprocess.Popen(
+        ["/bin/sh", "-c", spec.command],
+        cwd=spec.workdir,
+        env=env,
+        bufsize=0,
+        start_new_session=True,
+        **pipes,
+    )
+
+
+def windows_command_line(command: str) -> str:
+    """`cmd /c` as `shell=True` builds it, with `/s` so that only our quotes are stripped."""
+    comspec = os.environ.get("COMSPEC", "cmd.exe")
+    delayed = "/v:on " if needs_delayed_expansion(command) else ""
+    return f'{comspec} {delayed}/s /c "{command}"'
+
+
+def new_watcher(proc: subprocess.Popen[bytes], out: CappedBuffer, err: CappedBuffer) -> Watcher:
+    """The selector watcher where pipes can be selected (POSIX), threads elsewhere."""
+    if WINDOWS:
+        return ThreadWatcher(proc, out, err)
+    from orchestrator.execution.selector_watch import SelectorWatcher
+
+    return SelectorWatcher(proc, out, err)
+
+
+def describe_failure(exc: BaseException) -> str:
+    """A short reason why the shell could not be started."""
+    if isinstance(exc, OSError) and exc.errno == errno.E2BIG:
+        return "the command and its environment are too large (each $$() context is limited)"
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"{exc.strerror}{where}"
+    return str(exc)

@@ -1,0 +1,119 @@
+"""Stop a whole process tree: the shell, what it started, and what those started.
+
+POSIX: the shell leads a new session, so its process group holds the tree; signalling the group
+reaches grandchildren that the shell forgot. Windows has no groups to signal, so psutil walks the
+tree from the leader (only processes still linked to a live parent can be found).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import time
+from typing import Protocol
+
+import psutil
+
+
+class ProcessTree(Protocol):
+    """The processes of one attempt."""
+
+    def terminate(self) -> None:
+        """Ask every process to stop (SIGTERM on POSIX; Windows has no polite equivalent)."""
+        ...
+
+    def kill(self) -> None:
+        """Stop every process now."""
+        ...
+
+    def leftovers(self) -> bool:
+        """Once the leader is reaped: whether any live process of the tree remains."""
+        ...
+
+
+class ProcessGroup:
+    """POSIX: the process group (= session) led by the attempt's shell."""
+
+    def __init__(self, pgid: int) -> None:
+        self.pgid = pgid
+
+    def terminate(self) -> None:
+        self._signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self._signal(signal.SIGKILL)
+
+    def leftovers(self) -> bool:
+        try:
+            os.killpg(self.pgid, 0)
+        except (ProcessLookupError, PermissionError):
+            return False
+        # The group answers while it holds zombies too, and in a container whose PID 1 does not
+        # reap they stay forever: only a member that still runs is a leftover.
+        return any(self._live_member(pid) for pid in psutil.pids())
+
+    def _live_member(self, pid: int) -> bool:
+        try:
+            if os.getpgid(pid) != self.pgid:
+                return False
+            return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        except (OSError, psutil.Error):
+            return False
+
+    def _signal(self, signum: int) -> None:
+        # Already gone; macOS answers EPERM for a group left with zombies only.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.pgid, signum)
+
+
+class WindowsTree:
+    """Windows: the leader and its descendants, found through psutil while they are linked."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self._known: dict[int, psutil.Process] = {}
+
+    def terminate(self) -> None:
+        self.kill()
+
+    def kill(self) -> None:
+        self._discover()
+        for proc in self._known.values():
+            with contextlib.suppress(psutil.Error):  # it may have ended on its own meanwhile
+                proc.kill()
+
+    def leftovers(self) -> bool:
+        return any(proc.is_running() for proc in self._known.values())
+
+    def _discover(self) -> None:
+        roots = list(self._known.values())
+        with contextlib.suppress(psutil.Error):  # the leader may be gone already
+            roots.append(psutil.Process(self.pid))
+        for root in roots:
+            try:
+                found = [root, *root.children(recursive=True)]
+            except psutil.Error:
+                continue
+            self._known.update((proc.pid, proc) for proc in found)
+
+
+def tree_of(pid: int) -> ProcessTree:
+    """The tree led by `pid`, which must have been started in a new session/process group."""
+    return WindowsTree(pid) if os.name == "nt" else ProcessGroup(pid)
+
+
+def clear_leftovers(tree: ProcessTree, grace: float) -> None:
+    """Stop what outlived the leader: terminate, allow `grace` seconds, then kill."""
+    if not tree.leftovers():
+        return
+    tree.terminate()
+    deadline = time.monotonic() + grace
+    pause = 0.005
+    # These processes are not our children, so nothing can block until they end: poll, rarely.
+    while tree.leftovers():
+        if time.monotonic() >= deadline:
+            tree.kill()
+            return
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)

@@ -1,0 +1,97 @@
+"""The OpenAPI 3.1 document of the REST API: the reference users read in Swagger UI at /docs.
+
+Each resource module contributes its paths (and its schemas); this module assembles them with the
+shared components, the security schemes and the description of the server.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from orchestrator.gateway.openapi import (
+    common,
+    contexts,
+    job_schemas,
+    jobs,
+    run_schemas,
+    runs,
+    schemas,
+    system,
+)
+
+DESCRIPTION = """Orchestrator runs shell commands as **jobs** with timeouts, retries and saved
+output, keeps every execution as a **run**, and saves the stdout of each owner's latest run as
+its **context**, which other job commands can read with `$$(name)`.
+
+**Authentication.** Every call needs an API key (`ork_...`) or a session token from
+`POST /auth/login`, sent as `Authorization: Bearer <token>` (an API key may also come as
+`X-API-Key: <key>`), except `GET /health`, `GET /version`, `GET /openapi.json`, `GET /docs` and
+`POST /auth/login`. Roles: **reader** may use every GET; **writer** may also create, change,
+delete, copy, run and cancel jobs and reset contexts; **admin** may do everything (for example
+set the log level).
+
+**Requests and answers.** JSON in and out, UTF-8. Times are ISO 8601 with an offset
+(`2026-11-27T10:00:00+00:00`; a time without offset is read as UTC); durations are seconds.
+Unknown fields in a body are a 400. `{id}` in a path takes an ID in any case or the unique name.
+IDs: jobs `J` + 8 Crockford base32 characters, runs `R` + 12, contexts `CJ`/`CP` + the owner's 8.
+
+**Lists** answer `{"items": [...], "total": N, "next_cursor": "..." | null}`: `total` counts
+everything the filters match, `limit` is 100 by default (at most 1000), and `next_cursor` goes
+back as `cursor` for the next page.
+
+**Errors** all answer `{"error": {"code", "message", "details"}}`: 400 `invalid_json` or
+`validation_error` (with `details.fields`), 401 `unauthorized`, 403 `forbidden`, 404
+`not_found`, 405 `method_not_allowed`, 409 `conflict` (name or ID in use, run already finished),
+413 `payload_too_large` (a body over `server.max_body_bytes`, default 1 MiB), 422
+`invalid_reference`, 429 or 503 where limits apply, 500 `internal_error` (never a stack
+trace).
+
+**Defaults.** A job's `timeout` defaults to the configuration's `jobs.default_timeout` (3600
+seconds), `max_attempts` to `jobs.default_max_attempts` (1), `retry_delay` to
+`jobs.default_retry_delay` (0). Each run keeps at most
+`jobs.max_output_bytes` of stdout and of stderr (default 1 MiB each); the rest is dropped and
+the run says `truncated: true`."""
+
+SECURITY_SCHEMES = {
+    "bearerAuth": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API key (`ork_...`) or a session token from `POST /auth/login`.",
+    },
+    "apiKeyHeader": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-API-Key",
+        "description": "An API key (`ork_...`).",
+    },
+}
+
+
+def build_document(version: str) -> dict[str, Any]:
+    """The whole document for the server at `version`, fresh each call (callers may cache)."""
+    paths: dict[str, Any] = {}
+    for module in (system, jobs, runs, contexts):
+        paths.update(module.paths())
+    components_schemas: dict[str, Any] = {}
+    for module in (schemas, job_schemas, run_schemas):
+        components_schemas.update(module.schemas())
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Orchestrator API",
+            "version": version,
+            "summary": "Self-hosted job orchestration: jobs, runs, contexts, logs.",
+            "description": DESCRIPTION,
+            "license": {"name": "MIT", "identifier": "MIT"},
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearerAuth": []}, {"apiKeyHeader": []}],
+        "tags": [jobs.TAG, runs.TAG, contexts.TAG, *system.TAGS],
+        "paths": paths,
+        "components": {
+            "schemas": components_schemas,
+            "parameters": schemas.parameters(),
+            "responses": common.error_responses(),
+            "securitySchemes": SECURITY_SCHEMES,
+        },
+    }

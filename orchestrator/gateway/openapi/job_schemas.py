@@ -1,0 +1,152 @@
+"""Schemas of jobs: what a client sends to create, replace, patch, copy and run one, and the job
+object the server answers with."""
+
+from __future__ import annotations
+
+from orchestrator.gateway.openapi.common import B32, Schema, list_of, obj, ref, string_map
+from orchestrator.gateway.openapi.schemas import TIME_EXAMPLE, maybe_time, seconds, timestamp
+
+COMMAND_TEXT = (
+    "Shell command, run with the platform shell (`/bin/sh -c` on POSIX, `cmd /c` on Windows) "
+    "in `workdir`, in its own process group so that timeout and cancel kill the whole tree. "
+    "`$$(name)` inserts a context: `name` is a context ID (`CJ...`/`CP...`), an owner ID "
+    "(`J...`/`P...`) or an owner name. Each reference is replaced at run time by a reference to "
+    "an environment variable holding the context's content (`${ORCH_CTX_1}` on POSIX), so "
+    "context text is never run as shell code. A reference that matches nothing fails the run "
+    "before it starts, with a clear error."
+)
+
+JOB_EXAMPLE = {
+    "name": "nightly-report",
+    "command": 'python report.py --input "$$(extract-data)"',
+    "workdir": "/srv/reports",
+    "timeout": 600,
+    "max_attempts": 3,
+    "retry_delay": 30,
+    "env": {"REPORT_FORMAT": "pdf"},
+    "secret_env": {"SMTP_PASSWORD": "s3cret"},
+    "description": "Builds the nightly sales report.",
+    "tags": ["reports", "nightly"],
+    "enabled": True,
+    "max_concurrent": 1,
+}
+
+JOB_OUTPUT_EXAMPLE = {
+    **JOB_EXAMPLE,
+    "secret_env": {"SMTP_PASSWORD": "***"},
+    "id": "J7K2M9QXA",
+    "context_id": "CJ7K2M9QXA",
+    "created_at": TIME_EXAMPLE,
+    "updated_at": TIME_EXAMPLE,
+    "created_by": "admin",
+    "state": "succeeded",
+    "last_run_id": "R0F3K8Z1M2N4Q",
+    "next_run_at": None,
+}
+
+
+def job_fields(patch: bool) -> dict[str, Schema]:
+    """The fields a client sets; a patch may also send back the `***` mask of a secret."""
+    secret = "Secret environment variables, encrypted at rest and always shown as `***`."
+    if patch:
+        secret += " A value equal to `***` keeps the stored secret."
+    return {
+        "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 100,
+            "pattern": r"^\S(.*\S)?$",
+            "description": "Unique among jobs; usable wherever a job ID is. No leading or "
+            "trailing white space.",
+        },
+        "command": {"type": "string", "minLength": 1, "description": COMMAND_TEXT},
+        "workdir": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4096,
+            "description": "Absolute path of the working directory. A missing directory fails "
+            "the run with a clear error.",
+        },
+        "timeout": seconds(
+            "Wall time allowed for each attempt; past it the process tree is killed and the "
+            "run ends `timed_out`. Default: configuration `jobs.default_timeout` (3600).",
+            exclusiveMinimum=0,
+        ),
+        "max_attempts": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 100,
+            "description": "Attempts before the run fails (1 = no retry). Default: "
+            "configuration `jobs.default_max_attempts` (1).",
+        },
+        "retry_delay": seconds(
+            "Wait between attempts. Default: configuration `jobs.default_retry_delay` (0).",
+            minimum=0,
+        ),
+        "env": string_map("Extra environment variables for the command."),
+        "secret_env": string_map(secret),
+        "description": {"type": "string", "maxLength": 2000, "default": ""},
+        "tags": {
+            "type": "array",
+            "items": {"type": "string", "minLength": 1, "maxLength": 100},
+            "description": "Labels to filter by; duplicates are dropped.",
+        },
+        "enabled": {
+            "type": "boolean",
+            "default": True,
+            "description": "A disabled job is kept but not started by schedules.",
+        },
+        "max_concurrent": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 1000,
+            "default": 1,
+            "description": "How many runs of this job may run at once; more wait `queued`.",
+        },
+    }
+
+
+def schemas() -> dict[str, Schema]:
+    job_id = {"type": "string", "pattern": f"^J{B32}{{8}}$", "examples": ["J7K2M9QXA"]}
+    output = {
+        **job_fields(patch=False),
+        "id": job_id,
+        "context_id": {"type": "string", "pattern": f"^CJ{B32}{{8}}$"},
+        "created_at": timestamp("When the job was created."),
+        "updated_at": timestamp("When the job was last changed."),
+        "created_by": {"type": "string", "description": "Username of the creator."},
+        "state": ref("JobState"),
+        "last_run_id": {"type": ["string", "null"], "pattern": f"^R{B32}{{12}}$"},
+        "next_run_at": maybe_time("Next planned run (schedule or `at`), if any."),
+    }
+    return {
+        "JobCreate": obj(
+            job_fields(patch=False),
+            ["name", "command", "workdir"],
+            description="A new job, or the full replacement of one (`PUT`): optional fields "
+            "left out take their defaults.",
+        ),
+        "JobPatch": obj(
+            job_fields(patch=True), description="Only the fields sent change; the rest stay."
+        ),
+        "Job": obj(output, list(output), closed=False),
+        "JobList": list_of("Job", "A page of jobs, in name order."),
+        "JobCopy": obj(
+            {
+                "name": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 100,
+                    "description": "Name of the copy; default `<name>-copy`.",
+                }
+            }
+        ),
+        "RunRequest": obj(
+            {
+                "at": timestamp(
+                    "Start at this time instead of now; a future time makes a `scheduled` run."
+                ),
+                "env": string_map("Extra environment variables for this run only."),
+            }
+        ),
+    }

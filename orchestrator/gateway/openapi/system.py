@@ -1,0 +1,212 @@
+"""Paths of operations and sessions: health, version, this documentation, login, the server log
+and its level."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from orchestrator.gateway.openapi.common import body, operation, param, ref, reply
+from orchestrator.gateway.openapi.common import shared_param as shared
+from orchestrator.gateway.openapi.schemas import TIME_EXAMPLE
+
+TAGS = [
+    {"name": "system", "description": "Health, version, documentation, server log and level."},
+    {
+        "name": "auth",
+        "description": "Log in with a user name and password to get a session token, or use an "
+        "API key (`ork_...`). Send either as `Authorization: Bearer <token>`; an API key may "
+        "also come as `X-API-Key: <key>`.",
+    },
+]
+USER = {
+    "id": "U3M8Q2XZA",
+    "username": "admin",
+    "role": "admin",
+    "enabled": True,
+    "created_at": TIME_EXAMPLE,
+}
+ME = {
+    "user_id": "U3M8Q2XZA",
+    "username": "admin",
+    "role": "admin",
+    "via": "key",
+    "token_id": "K4N6P8R0T",
+}
+RECORD = {
+    "seq": 42,
+    "time": TIME_EXAMPLE,
+    "level": "info",
+    "logger": "actors.job_run",
+    "message": "run started",
+    "fields": {"run_id": "R0F3K8Z1M2N4Q", "job_id": "J7K2M9QXA"},
+}
+LEVEL = param(
+    "level", "query", ref("LogLevel"), "Only records at this level and above.", example="warning"
+)
+
+
+def _open(op_id: str, summary: str, description: str, responses: dict, **kw: Any) -> dict:
+    return operation(op_id, "system", summary, description, responses, role=None, **kw)
+
+
+def paths() -> dict[str, Any]:
+    level = reply("The current level.", ref("LogLevelSetting"), {"level": "info"})
+    stream_example = f": connected\n\nid: 42\ndata: {json.dumps(RECORD)}\n\n: heartbeat\n\n"
+    return {
+        "/health": {
+            "get": _open(
+                "health",
+                "Is the server up?",
+                "Answers 200 while the server accepts requests. No authentication.",
+                {"200": reply("Up.", ref("Health"), {"status": "ok"})},
+            )
+        },
+        "/version": {
+            "get": _open(
+                "version",
+                "Server version",
+                "The server's version. No authentication.",
+                {
+                    "200": reply(
+                        "The version.",
+                        ref("Version"),
+                        {"version": "0.3.0a0", "display": "0.3.0 Alpha"},
+                    )
+                },
+            )
+        },
+        "/openapi.json": {
+            "get": _open(
+                "openapi",
+                "This document",
+                "The OpenAPI 3.1 document of the API. No authentication.",
+                {"200": reply("The document.", {"type": "object"})},
+            )
+        },
+        "/docs": {
+            "get": _open(
+                "docs",
+                "Interactive documentation",
+                "Swagger UI for this document, served with its assets by the server (no "
+                "outside host is contacted). No authentication.",
+                {
+                    "200": {
+                        "description": "The HTML page.",
+                        "content": {"text/html": {"schema": {"type": "string"}}},
+                    }
+                },
+            )
+        },
+        "/auth/login": {
+            "post": operation(
+                "login",
+                "auth",
+                "Log in",
+                "Trade a user name and password for a session token. No authentication.",
+                {
+                    "200": reply(
+                        "Logged in.",
+                        ref("LoginResponse"),
+                        {
+                            "token": "ors_5kq1N2xW8aVb3LcJ0dPq7RtYu9HsE4fGzKm6nAo2iBw",
+                            "expires_at": TIME_EXAMPLE,
+                            "user": USER,
+                        },
+                    )
+                },
+                errors=(400, 401, 413),
+                role=None,
+                request=body(ref("LoginRequest"), {"username": "admin", "password": "secret"}),
+            )
+        },
+        "/auth/logout": {
+            "post": operation(
+                "logout",
+                "auth",
+                "Log out",
+                "End the session whose token authenticated this request (an API key stays "
+                "valid: revoke keys through the keys API).",
+                {"204": reply("Logged out.")},
+            )
+        },
+        "/me": {
+            "get": operation(
+                "me",
+                "auth",
+                "Who am I?",
+                "The user behind the key or token of this request.",
+                {"200": reply("The caller.", ref("Principal"), ME)},
+            )
+        },
+        "/logs": {
+            "get": operation(
+                "listLogs",
+                "system",
+                "Recent log records",
+                "Records from the server's in-memory ring buffer, oldest first.",
+                {
+                    "200": reply(
+                        "The records.",
+                        ref("LogList"),
+                        {"items": [RECORD], "total": 1, "next_cursor": None},
+                    )
+                },
+                errors=(400,),
+                parameters=[
+                    LEVEL,
+                    shared("Since"),
+                    param(
+                        "q",
+                        "query",
+                        {"type": "string"},
+                        "Substring of the message, logger or fields (any case).",
+                    ),
+                    param(
+                        "limit",
+                        "query",
+                        {"type": "integer", "minimum": 1, "maximum": 10000, "default": 100},
+                        "Largest number of records (the newest ones) to return.",
+                    ),
+                ],
+            )
+        },
+        "/logs/stream": {
+            "get": operation(
+                "streamLogs",
+                "system",
+                "Live log stream",
+                "Server-Sent Events: each new record as one event whose `id` is the record's "
+                "`seq` and whose `data` is the `LogRecord` in JSON. A comment line every 15 "
+                "seconds keeps the connection alive.",
+                {
+                    "200": {
+                        "description": "An endless event stream.",
+                        "content": {
+                            "text/event-stream": {
+                                "schema": {"type": "string"},
+                                "example": stream_example,
+                            }
+                        },
+                    }
+                },
+                errors=(400,),
+                parameters=[LEVEL],
+            )
+        },
+        "/system/log-level": {
+            "get": operation(
+                "getLogLevel", "system", "Get the log level", "The level in force.", {"200": level}
+            ),
+            "put": operation(
+                "setLogLevel",
+                "system",
+                "Set the log level",
+                "Change the level of the console and the log files at once, without restart.",
+                {"200": level},
+                errors=(400, 413),
+                role="admin",
+                request=body(ref("LogLevelSetting"), {"level": "debug"}),
+            ),
+        },
+    }
