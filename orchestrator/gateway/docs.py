@@ -29,10 +29,6 @@ ASSETS = {
     "NOTICE": "text/plain",
     "swagger-ui-bundle.js.LICENSE.txt": "text/plain",
 }
-# Paths the authentication middleware must leave open, as API.md says.
-PUBLIC_PATHS = frozenset({"/openapi.json", "/docs"})
-PUBLIC_PREFIX = "/docs/"
-
 routes = web.RouteTableDef()
 
 

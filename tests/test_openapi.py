@@ -1,0 +1,237 @@
+"""The OpenAPI document and Swagger UI: a valid 3.1 document that covers every route the app
+serves, and which the real server hands out without authentication."""
+
+from __future__ import annotations
+
+import re
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from aiohttp import web
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate
+
+from orchestrator import __version__
+from orchestrator.config import load_config
+from orchestrator.gateway.app import create_app
+from orchestrator.gateway.keys import Services
+from orchestrator.gateway.openapi import build_document
+from orchestrator.log import setup_logging
+from orchestrator.runtime import Runtime
+from tests.support import ServerProcess
+
+METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+# Every route the app has now (API.md, as the brief of this release lists them).
+EXPECTED_ROUTES = {
+    ("GET", "/health"),
+    ("GET", "/version"),
+    ("GET", "/openapi.json"),
+    ("GET", "/docs"),
+    ("POST", "/auth/login"),
+    ("POST", "/auth/logout"),
+    ("GET", "/me"),
+    *{(method, "/jobs") for method in ("POST", "GET")},
+    *{(method, "/jobs/{id}") for method in ("GET", "PUT", "PATCH", "DELETE")},
+    ("POST", "/jobs/{id}/copy"),
+    ("POST", "/jobs/{id}/run"),
+    ("GET", "/runs"),
+    ("GET", "/runs/{id}"),
+    ("GET", "/runs/{id}/output"),
+    ("POST", "/runs/{id}/cancel"),
+    ("POST", "/runs/{id}/retry"),
+    ("GET", "/contexts"),
+    ("GET", "/contexts/{id}"),
+    ("POST", "/contexts/{id}/reset"),
+    ("DELETE", "/contexts/{id}"),
+    ("GET", "/logs"),
+    ("GET", "/logs/stream"),
+    ("GET", "/system/log-level"),
+    ("PUT", "/system/log-level"),
+}
+# Routes that are not part of the API: Swagger UI's files and the web UI.
+NOT_API_PREFIXES = ("/docs/", "/ui")
+NOT_API_PATHS = {"/"}
+
+
+@pytest.fixture(scope="module")
+def document() -> dict[str, Any]:
+    return build_document(__version__)
+
+
+def documented(doc: dict[str, Any]) -> set[tuple[str, str]]:
+    return {
+        (method.upper(), path)
+        for path, item in doc["paths"].items()
+        for method in item
+        if method in METHODS
+    }
+
+
+def app_routes(app: web.Application) -> set[tuple[str, str]]:
+    """Every (method, path) the app routes, without HEAD, static files and Swagger UI assets.
+
+    Paths are written as OpenAPI writes them: `{id:[A-Z]+}` becomes `{id}`.
+    """
+    found = set()
+    for route in app.router.routes():
+        info = route.get_info()
+        path = info.get("formatter") or info.get("path")
+        if route.method in ("HEAD", "*") or path is None or "directory" in info:
+            continue
+        path = re.sub(r"\{(\w+):[^}]*\}", r"{\1}", path)
+        if path in NOT_API_PATHS or path.startswith(NOT_API_PREFIXES):
+            continue
+        found.add((route.method, path))
+    return found
+
+
+def operations(doc: dict[str, Any]):
+    for path, item in doc["paths"].items():
+        for method, op in item.items():
+            if method in METHODS:
+                yield method.upper(), path, op
+
+
+def resolve(doc: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        section, name = node["$ref"].split("/")[-2:]
+        node = doc["components"][section][name]
+    return node
+
+
+class TestDocument:
+    def test_validates_as_openapi_3_1(self, document: dict[str, Any]) -> None:
+        """The document passes the OpenAPI 3.1 validator."""
+        assert document["openapi"].startswith("3.1")
+        validate(document)
+
+    def test_lists_every_route_of_the_release(self, document: dict[str, Any]) -> None:
+        """Every route the server has now is described."""
+        assert EXPECTED_ROUTES - documented(document) == set()
+
+    def test_info_and_servers(self) -> None:
+        """`info.version` comes from the argument; servers point at the root."""
+        doc = build_document("9.9.9")
+        assert doc["info"]["version"] == "9.9.9"
+        assert doc["servers"] == [{"url": "/"}]
+        assert "$$(name)" in doc["info"]["description"]
+
+    def test_request_bodies_reject_unknown_fields(self, document: dict[str, Any]) -> None:
+        """Every JSON request body is a closed object, since unknown fields are a 400."""
+        bodies = [
+            (m, p, op["requestBody"]) for m, p, op in operations(document) if "requestBody" in op
+        ]
+        assert len(bodies) >= 6
+        for method, path, request in bodies:
+            schema = resolve(document, request["content"]["application/json"]["schema"])
+            assert schema.get("additionalProperties") is False, (method, path)
+
+    def test_security_marks_open_and_closed_routes(self, document: dict[str, Any]) -> None:
+        """Open routes say `security: []`; the others answer 401 and use the global schemes."""
+        open_routes = {
+            ("GET", "/health"),
+            ("GET", "/version"),
+            ("GET", "/openapi.json"),
+            ("GET", "/docs"),
+            ("POST", "/auth/login"),
+        }
+        assert set(document["components"]["securitySchemes"]) == {"bearerAuth", "apiKeyHeader"}
+        for method, path, op in operations(document):
+            if (method, path) in open_routes:
+                assert op["security"] == [], (method, path)
+            else:
+                assert "security" not in op and "401" in op["responses"], (method, path)
+            assert "500" in op["responses"]
+
+    def test_errors_use_the_envelope(self, document: dict[str, Any]) -> None:
+        """Every error response of every operation is the shared Error envelope."""
+        for method, path, op in operations(document):
+            for status, response in op["responses"].items():
+                if int(status) >= 400:
+                    content = resolve(document, response)["content"]["application/json"]
+                    assert content["schema"] == {"$ref": "#/components/schemas/Error"}, (
+                        method,
+                        path,
+                        status,
+                    )
+
+    def test_examples_match_their_schemas(self, document: dict[str, Any]) -> None:
+        """Each example in a request or response validates against its own schema."""
+        checked = 0
+        media_types = []
+        for _, _, op in operations(document):
+            media_types += op.get("requestBody", {}).get("content", {}).values()
+            for response in op["responses"].values():
+                media_types += resolve(document, response).get("content", {}).values()
+        for media in media_types:
+            # Text media (HTML, the event stream) carry no JSON to check.
+            if "example" not in media or media["schema"].get("type") == "string":
+                continue
+            root = {**media["schema"], "components": document["components"]}
+            errors = list(Draft202012Validator(root).iter_errors(media["example"]))
+            assert errors == [], [e.message for e in errors]
+            checked += 1
+        assert checked >= 20
+
+    def test_run_states_are_documented(self, document: dict[str, Any]) -> None:
+        """The run states of ARCHITECTURE.md are the RunState enum, each explained."""
+        state = document["components"]["schemas"]["RunState"]
+        expected = "scheduled queued running retrying succeeded failed timed_out cancelled "
+        assert state["enum"] == (expected + "interrupted").split()
+        for name in state["enum"]:
+            assert f"`{name}`" in state["description"]
+
+
+@pytest.fixture(scope="module")
+def real_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[web.Application]:
+    """The server's own aiohttp app, built on a real runtime in a temporary data directory."""
+    data_dir = tmp_path_factory.mktemp("app") / "data"
+    config = load_config(env={}, overrides={"server.data_dir": str(data_dir)})
+    logs = setup_logging(config.log_dir, console=False)
+    runtime = Runtime(config)
+    try:
+        services = Services(config, runtime.supervisor, runtime.storage, runtime.hub, logs)
+        yield create_app(services)
+    finally:
+        runtime.stop()
+        logs.close()
+
+
+class TestAppRoutes:
+    def test_every_app_route_is_documented(
+        self, real_app: web.Application, document: dict[str, Any]
+    ) -> None:
+        """Each route of the app is in the document: a new route needs its documentation."""
+        routes = app_routes(real_app)
+        assert routes >= EXPECTED_ROUTES
+        assert routes - documented(document) == set(), "routes missing from the OpenAPI document"
+
+    def test_every_documented_route_exists(
+        self, real_app: web.Application, document: dict[str, Any]
+    ) -> None:
+        """The document describes no route that the app lacks."""
+        assert documented(document) - app_routes(real_app) == set()
+
+
+class TestServedDocument:
+    def test_open_without_a_key(self, server: ServerProcess) -> None:
+        """The real server hands out the document and the page without authentication."""
+        status, doc = server.request("GET", "/openapi.json", key=None)
+        assert status == 200 and doc == build_document(__version__)
+        assert documented(doc) >= EXPECTED_ROUTES
+        status, page = server.request("GET", "/docs", key=None)
+        assert status == 200 and "docs/swagger-ui-bundle.js" in page
+
+    def test_assets_open_and_typed(self, server: ServerProcess) -> None:
+        """Swagger UI's script comes without a key, typed as JavaScript."""
+        url = server.url + "/docs/swagger-ui-bundle.js"
+        with urllib.request.urlopen(url, timeout=10) as resp:
+            assert resp.status == 200
+            assert resp.headers.get_content_type() in ("application/javascript", "text/javascript")
+
+    def test_unknown_asset_is_an_enveloped_404(self, server: ServerProcess) -> None:
+        """A file that is not part of Swagger UI is a 404 in the API's error format."""
+        status, body = server.request("GET", "/docs/package.json", key=None)
+        assert status == 404 and body["error"]["code"] == "not_found"
