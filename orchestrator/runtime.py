@@ -17,6 +17,7 @@ from actors.supervisor import SupervisorActor
 from actors.timekeeper import Timekeeper
 from orchestrator.config import Config
 from orchestrator.events import EventHub
+from orchestrator.execution.leftovers import stop_leftovers
 from orchestrator.execution.local import LocalExecutor
 from orchestrator.log import get_logger
 from orchestrator.models.job import JobDefaults
@@ -56,8 +57,11 @@ class Runtime:
 
     def recover(self) -> None:
         """Cut runs left going by a crash, and arm again the runs planned for later."""
-        planned = self.storage.ask(m.Recover())
-        self.supervisor.ask(m.ArmPlanned(tuple(planned)))
+        found = self.storage.ask(m.Recover())
+        if found["cut"]:
+            log.warning("runs cut by the last stop are interrupted", runs=len(found["cut"]))
+            stop_leftovers(set(found["cut"]), self.config.execution.kill_grace)
+        self.supervisor.ask(m.ArmPlanned(tuple(found["planned"])))
 
     def bootstrap_admin(self, password: str | None, api_key: str | None) -> dict[str, Any] | None:
         return self.storage.ask(m.BootstrapAdmin(password, api_key))

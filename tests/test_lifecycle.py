@@ -7,6 +7,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import psutil
+
 from tests.support import ServerProcess
 
 
@@ -16,6 +18,16 @@ def _job(server: ServerProcess, name: str, command: str, workdir: Path, **extra)
     )
     assert status == 201, job
     return job
+
+
+def _alive(command_line: str) -> list[psutil.Process]:
+    found = []
+    for proc in psutil.process_iter(["cmdline", "status"]):
+        if proc.info["status"] != psutil.STATUS_ZOMBIE and command_line in " ".join(
+            proc.info["cmdline"] or []
+        ):
+            found.append(proc)
+    return found
 
 
 def _wait_state(server: ServerProcess, run_id: str, states: set[str], timeout: float = 10) -> dict:
@@ -38,7 +50,7 @@ class TestCrashRecovery:
             status, run = server.request("POST", f"/jobs/{job['id']}/run?wait=true")
             assert status == 200 and run["state"] == "succeeded"
             finished.append(run)
-        slow = _job(server, "slow", "sleep 30", tmp_path)
+        slow = _job(server, "slow", "sleep 37.25", tmp_path)
         status, cut = server.request("POST", f"/jobs/{slow['id']}/run")
         assert status == 202
         _wait_state(server, cut["id"], {"running"})
@@ -62,6 +74,7 @@ class TestCrashRecovery:
             status, stored = again.request("GET", f"/runs/{cut['id']}")
             assert stored["state"] == "interrupted"
             assert "stopped" in stored["error"]
+            assert not _alive("sleep 37.25"), "the cut run's process survived the restart"
             final = _wait_state(again, planned["id"], {"succeeded", "failed"}, timeout=15)
             assert final["state"] == "succeeded"
         finally:

@@ -122,9 +122,13 @@ def resolve_contexts(store: Store, names: Iterable[str]) -> dict[str, str]:
     return found
 
 
-def recover(store: Store) -> list[dict]:
-    """After a restart: runs cut by it become `interrupted`; returns the planned runs."""
-    planned = []
+def recover(store: Store) -> dict[str, list]:
+    """After a restart: runs cut by it become `interrupted`.
+
+    Returns the runs planned for later (`planned`) and the IDs of the runs that were executing
+    (`cut`), whose processes may still be alive.
+    """
+    planned, cut = [], []
     stamp = iso(now())
     for run in list(store.runs.values()):
         if run["state"] in CUT_BY_RESTART:
@@ -132,9 +136,11 @@ def recover(store: Store) -> list[dict]:
             run = {**run, "state": RunState.INTERRUPTED, "finished_at": stamp}
             run["error"] = f"The server stopped while the run was {was}."
             store.save_run(run)
+            if was != RunState.QUEUED:
+                cut.append(run["id"])
         elif run["state"] == RunState.SCHEDULED:
             planned.append(run)
-    return planned
+    return {"planned": planned, "cut": cut}
 
 
 def list_contexts(store: Store, kind: str | None) -> list[dict]:
