@@ -173,5 +173,5 @@ class JobRunActor(pykka.ThreadingActor):
         self.settings.storage.tell(m.SaveRunResult(dict(run), output, context))
         level = self.log.info if state == RunState.SUCCEEDED else self.log.warning
         level("run finished", state=str(state), attempts=len(run["attempts"]), error=error)
-        self.supervisor.tell(m.RunFinished(run["id"], run["owner_id"]))
+        self.supervisor.tell(m.RunFinished(dict(run), output["stdout"]))
         self.stop()

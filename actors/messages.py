@@ -11,17 +11,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-# --- Storage: jobs (asks) ------------------------------------------------------------------
+# --- Storage: definitions of jobs and pipelines (asks) ---------------------------------------
+# `kind` is "job" or "pipeline": both have the same life cycle, so they share these messages.
 
 
 @dataclass(frozen=True)
-class CreateJob:
+class Create:
+    kind: str
     body: dict[str, Any]
     user: str
 
 
 @dataclass(frozen=True)
-class UpdateJob:
+class Update:
+    kind: str
     ref: str
     body: dict[str, Any]
     partial: bool
@@ -29,25 +32,31 @@ class UpdateJob:
 
 
 @dataclass(frozen=True)
-class CopyJob:
+class Copy:
+    kind: str
     ref: str
     name: str | None
     user: str
 
 
 @dataclass(frozen=True)
-class DeleteJob:
+class Delete:
+    kind: str
     ref: str
     force: bool
 
 
 @dataclass(frozen=True)
-class GetJob:
+class Get:
+    """The API view of a job or pipeline."""
+
+    kind: str
     ref: str
 
 
 @dataclass(frozen=True)
-class ListJobs:
+class ListDefinitions:
+    kind: str
     tag: str | None = None
     state: str | None = None
     q: str | None = None
@@ -59,13 +68,23 @@ class ListJobs:
 
 
 @dataclass(frozen=True)
-class CreateRun:
-    """Record a new run of a job; replies `(job, run)`."""
+class GetDefinition:
+    """The stored record (secrets included) of a job or pipeline, for running it."""
 
     ref: str
+    kind: str  # "job" | "pipeline"
+
+
+@dataclass(frozen=True)
+class CreateRun:
+    """Record a new run of a job or pipeline; replies the run."""
+
+    owner_id: str
     trigger: dict[str, str]
     at: datetime | None = None
     env: dict[str, str] = field(default_factory=dict)
+    steps: tuple[dict[str, Any], ...] | None = None
+    pipeline_run_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,13 +106,6 @@ class ListRuns:
 @dataclass(frozen=True)
 class GetOutput:
     ref: str
-
-
-@dataclass(frozen=True)
-class GetJobForRun:
-    """The current definition of a run's job, for a planned run that comes due; replies `job`."""
-
-    job_id: str
 
 
 @dataclass(frozen=True)
@@ -179,9 +191,10 @@ class BootstrapAdmin:
 
 
 @dataclass(frozen=True)
-class RunJob:
-    """Ask: start (or plan, or queue) a run of a job; replies the run."""
+class Run:
+    """Ask: start (or plan, or queue) a run of a job or pipeline; replies the run."""
 
+    kind: str
     ref: str
     trigger: dict[str, str]
     at: datetime | None = None
@@ -208,10 +221,27 @@ class StartPlanned:
 
 @dataclass(frozen=True)
 class RunFinished:
-    """Tell, from a JobRun: its run reached a final state."""
+    """Tell, from a JobRun: its run reached a final state (with its stdout, for pipelines)."""
+
+    run: dict[str, Any]
+    stdout: str
+
+
+@dataclass(frozen=True)
+class StartStep:
+    """Tell, from a PipelineRun: run this step's job as a job run of its own."""
+
+    pipeline_run_id: str
+    step_id: str
+    job_id: str
+    env: dict[str, str]
+
+
+@dataclass(frozen=True)
+class PipelineFinished:
+    """Tell, from a PipelineRun: the pipeline run reached a final state."""
 
     run_id: str
-    owner_id: str
 
 
 @dataclass(frozen=True)
@@ -234,7 +264,7 @@ class Stats:
     """Ask: running and queued counts."""
 
 
-# --- JobRun --------------------------------------------------------------------------------
+# --- JobRun and PipelineRun ----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -254,7 +284,25 @@ class RetryDue:
 
 @dataclass(frozen=True)
 class Cancel:
+    """`cancelled` kills what runs now; `interrupted` (shutdown) lets it end within the grace."""
+
     reason: str = "cancelled"
+
+
+@dataclass(frozen=True)
+class StepStarted:
+    """Tell, from the Supervisor: a step's job run was created (`queued`) or admitted."""
+
+    step_id: str
+    run_id: str
+    state: str
+
+
+@dataclass(frozen=True)
+class StepFinished:
+    step_id: str
+    run: dict[str, Any]
+    stdout: str
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,11 @@ from actors import messages as m
 from orchestrator.events import EventHub
 from orchestrator.log import get_logger
 from orchestrator.models.job import JobDefaults
+from orchestrator.models.run import public_run
 from orchestrator.security.principals import Principals
 from orchestrator.store import operations as ops
+from orchestrator.store import pipeline_ops as pops
+from orchestrator.store.paging import page
 from orchestrator.store.store import Store
 
 log = get_logger("orchestrator.storage")
@@ -51,66 +54,96 @@ class StorageActor(pykka.ThreadingActor):
         self.flush()
         self.store.close()
 
-    def handle(self, message: Any) -> Any:  # noqa: C901 - one arm per message is the point
+    def show(self, kind: str, record: dict) -> dict:
+        if kind == "job":
+            return ops.show_job(self.store, record)
+        return pops.show_pipeline(self.store, record)
+
+    def handle(self, message: Any) -> Any:
         store = self.store
         match message:
-            case m.CreateJob(body, user):
-                job = ops.create_job(store, body, user, self.defaults)
-                log.info("job created", job_id=job["id"], name=job["name"], by=user)
-                return job
-            case m.UpdateJob(ref, body, partial, user):
-                job = ops.update_job(store, ref, body, partial, self.defaults)
-                log.info("job updated", job_id=job["id"], name=job["name"], by=user)
-                return job
-            case m.CopyJob(ref, name, user):
-                job = ops.copy_job(store, ref, name, user)
-                log.info("job copied", job_id=job["id"], name=job["name"], source=ref, by=user)
-                return job
-            case m.DeleteJob(ref, force):
-                job = store.job(ref)
-                ops.delete_job(store, ref, force, self._active())
-                log.info("job deleted", job_id=job["id"], name=job["name"])
-                return None
-            case m.GetJob(ref):
-                return ops.show_job(store, store.job(ref))
-            case m.ListJobs(tag, state, q, limit, cursor):
-                found = store.list_jobs(tag, state, q)
-                return ops.page(found, limit, cursor, lambda job: ops.show_job(store, job))
-            case m.CreateRun(ref, trigger, at, env):
-                job, run = ops.create_run(store, ref, trigger, at, env)
+            case m.Create() | m.Update() | m.Copy() | m.Delete():
+                return self.change(message)
+            case m.Get(kind, ref):
+                return self.show(kind, self.defs(kind).require(ref))
+            case m.ListDefinitions(kind, tag, state, q, limit, cursor):
+                found = _select(store, self.defs(kind).values(), tag, state, q)
+                return page(found, limit, cursor, lambda record: self.show(kind, record))
+            case m.GetDefinition(ref, kind):
+                return self.defs(kind).require(ref)
+            case m.CreateRun(owner_id, trigger, at, env, steps, pipeline_run_id):
+                owner = store.definitions(owner_id).require(owner_id)
+                run = ops.create_run(store, owner, trigger, at, env)
+                if steps is not None:
+                    run["steps"] = list(steps)
+                run["pipeline_run_id"] = pipeline_run_id
+                store.runs.save(run)
                 self.pending_events.append(run)
-                return job, run
-            case m.GetJobForRun(job_id):
-                return store.jobs.get(job_id)
+                return run
             case m.GetRun(ref):
-                return dict(store.run(ref))
+                return dict(store.runs.require(ref))
             case m.ListRuns(owner, kind, state, since, until, limit, cursor):
-                owner_id = self._owner_id(owner)
-                found = store.list_runs(owner_id, kind, state, since, until)
-                return ops.page(found, limit, cursor, ops.show_run)
+                found = ops.list_runs(
+                    store, owner, kind=kind, state=state, since=since, until=until
+                )
+                return page(found, limit, cursor, public_run)
             case m.GetOutput(ref):
-                return store.output(store.run(ref)["id"])
+                return store.runs.output(store.runs.require(ref)["id"])
             case m.SaveRun(run):
-                store.save_run(run)
+                store.runs.save(run)
                 self.pending_events.append(run)
             case m.SaveRunResult(run, output, context):
-                store.save_output(run["id"], output)
-                if context is not None and run["owner_id"] in store.jobs:
+                store.runs.save_output(run["id"], output)
+                if context is not None:
                     store.save_context(context)
-                store.save_run(run)
+                store.runs.save(run)
                 self.pending_events.append(run)
             case m.ResolveContexts(names):
                 return ops.resolve_contexts(store, names)
             case m.GetContext(ref):
                 return store.context(ref)
             case m.ListContexts(kind, limit, cursor):
-                return ops.page(ops.list_contexts(store, kind), limit, cursor)
+                return page(ops.list_contexts(store, kind), limit, cursor)
             case m.ResetContext(ref):
                 ctx = store.reset_context(ref)
                 log.info("context reset", context_id=ctx["id"])
                 return ctx
             case m.Recover():
                 return ops.recover(store)
+            case m.Flush():
+                return None
+            case _:
+                return self.principal_request(message)
+
+    def defs(self, kind: str):
+        return self.store.jobs if kind == "job" else self.store.pipelines
+
+    def change(self, message: Any) -> Any:
+        """Create, update, copy or delete a job or pipeline, and log it."""
+        store, kind = self.store, message.kind
+        match message:
+            case m.Create(_, body, user) if kind == "job":
+                record = ops.create_job(store, body, user, self.defaults)
+            case m.Create(_, body, user):
+                record = pops.create_pipeline(store, body, user)
+            case m.Update(_, ref, body, partial, user) if kind == "job":
+                record = ops.update_job(store, ref, body, partial, self.defaults)
+            case m.Update(_, ref, body, partial, user):
+                record = pops.update_pipeline(store, ref, body, partial)
+            case m.Copy(_, ref, name, user) if kind == "job":
+                record = ops.copy_job(store, ref, name, user)
+            case m.Copy(_, ref, name, user):
+                record = pops.copy_pipeline(store, ref, name, user)
+            case m.Delete(_, ref, force) if kind == "job":
+                record, user = ops.delete_job(store, ref, force), None
+            case m.Delete(_, ref, _force):
+                record, user = pops.delete_pipeline(store, ref), None
+        done = _PAST[type(message).__name__]
+        log.info(f"{kind} {done}", id=record["id"], name=record["name"], by=user)
+        return None if isinstance(message, m.Delete) else record
+
+    def principal_request(self, message: Any) -> Any:
+        match message:
             case m.Authenticate(token):
                 return self.principals.authenticate(token)
             case m.Login(username, password, ttl):
@@ -119,30 +152,27 @@ class StorageActor(pykka.ThreadingActor):
                 return self.principals.logout(token)
             case m.BootstrapAdmin(password, api_key):
                 return self.principals.bootstrap_admin(password, api_key)
-            case m.Flush():
-                return None
-            case _:
-                raise TypeError(f"Storage cannot handle {type(message).__name__}")
-
-    def _owner_id(self, owner: str | None) -> str | None:
-        if owner is None:
-            return None
-        job = self.store.find_job(owner)
-        return job["id"] if job else owner.upper()
-
-    def _active(self) -> set[str]:
-        return {
-            run["owner_id"]
-            for run in self.store.runs.values()
-            if run["state"] in ("queued", "running", "retrying", "scheduled")
-        }
+        raise TypeError(f"Storage cannot handle {type(message).__name__}")
 
 
+def _select(store: Store, records, tag: str | None, state: str | None, q: str | None):
+    needle = q.lower() if q else None
+    for record in records:
+        if tag and tag not in record["tags"]:
+            continue
+        if needle and needle not in record["name"].lower():
+            continue
+        if state and store.owner_extra(record)["state"] != state:
+            continue
+        yield record
+
+
+_PAST = {"Create": "created", "Update": "updated", "Copy": "copied", "Delete": "deleted"}
 _ACKED = (
-    m.CreateJob,
-    m.UpdateJob,
-    m.CopyJob,
-    m.DeleteJob,
+    m.Create,
+    m.Update,
+    m.Copy,
+    m.Delete,
     m.CreateRun,
     m.ResetContext,
     m.Recover,

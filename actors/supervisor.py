@@ -1,25 +1,27 @@
-"""The Supervisor: admits runs, owns the live JobRun actors, and reacts when they end or crash.
+"""The Supervisor: admits runs, owns the live JobRun and PipelineRun actors, reacts when they end.
 
-Admission is a FIFO queue under two limits: `execution.max_concurrent_runs` overall and each
-job's `max_concurrent`. A run whose job is at its limit waits without holding up runs of other
-jobs behind it, and runs of the same job start in the order they were queued.
+Job runs, including each pipeline step, pass through one `Admission` (the global limit and each
+job's `max_concurrent`). Pipeline runs are not limited themselves: their steps are.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 import pykka
 
 from actors import messages as m
+from actors.admission import Admission
 from actors.job_run import JobRunActor, RunSettings
-from orchestrator.errors import Conflict, Unavailable
+from actors.pipeline_run import PipelineRunActor
+from orchestrator.errors import Conflict, NotFound, Unavailable
 from orchestrator.log import get_logger
 from orchestrator.models.fields import iso, now, parse_time
 from orchestrator.models.run import TERMINAL, RunState
+from orchestrator.store.pipeline_ops import fresh_steps, retry_steps
 
 log = get_logger("orchestrator.supervisor")
+EMPTY_OUTPUT = {"stdout": "", "stderr": "", "truncated": False}
 
 
 class SupervisorActor(pykka.ThreadingActor):
@@ -27,65 +29,92 @@ class SupervisorActor(pykka.ThreadingActor):
         super().__init__()
         self.settings = settings
         self.storage = settings.storage
-        self.limit = max_concurrent_runs
-        self.queue: list[tuple[dict, dict]] = []
-        self.running: dict[str, tuple[Any, dict]] = {}
-        self.per_job: Counter[str] = Counter()
-        self.planned: dict[str, int] = {}
+        self.admission = Admission(max_concurrent_runs)
+        self.job_runs: dict[str, Any] = {}  # run ID -> JobRun actor
+        self.pipelines: dict[str, Any] = {}  # pipeline run ID -> PipelineRun actor
+        self.parents: dict[str, tuple[str, str]] = {}  # step's job run ID -> (pipeline run, step)
+        self.planned: dict[str, int] = {}  # run ID -> Timekeeper token
         self.accepting = True
 
     def on_receive(self, message: Any) -> Any:
         match message:
-            case m.RunJob(ref, trigger, at, env):
-                return self._submit(ref, trigger, at, env)
+            case m.Run(kind, ref, trigger, at, env):
+                return self._submit(kind, ref, trigger, at, env)
             case m.RetryRun(ref=ref):
-                old = self.storage.ask(m.GetRun(ref))
-                if old["state"] not in TERMINAL:
-                    raise Conflict(
-                        f"Run {old['id']} is still {old['state']}; it cannot be retried."
-                    )
-                trigger = {"type": "retry", "by": old["id"]}
-                return self._submit(old["owner_id"], trigger, None, {})
+                return self._retry(ref)
             case m.CancelRun(ref):
-                return self._cancel(ref)
+                return self._cancel(self.storage.ask(m.GetRun(ref)))
             case m.StartPlanned(run_id):
                 self._start_planned(run_id)
-            case m.RunFinished(run_id, owner_id):
-                self._release(run_id, owner_id)
+            case m.StartStep(pipeline_run_id, step_id, job_id, env):
+                self._start_step(pipeline_run_id, step_id, job_id, env)
+            case m.RunFinished(run, stdout):
+                self._ended(run, stdout)
+            case m.PipelineFinished(run_id):
+                self.pipelines.pop(run_id, None)
             case m.RunCrashed(run_id, error):
-                self._crashed(run_id, error)
+                log.error("run actor crashed", run_id=run_id, error=error)
+                if run_id in self.job_runs:
+                    run = self.storage.ask(m.GetRun(run_id))
+                    self._ended(self._save_final(run, RunState.FAILED, error), "")
             case m.ArmPlanned(runs):
                 for run in runs:
                     self._arm(run)
                 log.info("planned runs armed again", count=len(runs))
             case m.Shutdown():
-                self.accepting = False
-                for run, _ in self.queue:
-                    self._save_final(run, RunState.INTERRUPTED, "The server shut down first.")
-                self.queue.clear()
-                for token in self.planned.values():
-                    self.settings.timekeeper.cancel(token)
-                return len(self.running)
+                return self._shutdown()
             case m.InterruptAll():
-                for ref, _ in self.running.values():
+                for ref in self.job_runs.values():
                     ref.tell(m.Cancel("interrupted"))
             case m.Stats():
-                return {"running": len(self.running), "queued": len(self.queue)}
+                return {
+                    "running": len(self.job_runs),
+                    "pipelines": len(self.pipelines),
+                    "queued": len(self.admission.queue),
+                }
 
-    def _submit(self, ref: str, trigger: dict, at: Any, env: dict) -> dict:
+    def _submit(
+        self, kind: str, ref: str, trigger: dict, at: Any, env: dict, steps: list | None = None
+    ) -> dict:
         if not self.accepting:
             raise Unavailable("The server is shutting down; no new runs are accepted.")
-        job = self.storage.ask(m.GetJob(ref))
-        if not job["enabled"]:
-            raise Conflict(f"Job '{job['name']}' is disabled; enable it to run it.")
-        job, run = self.storage.ask(m.CreateRun(job["id"], trigger, at, env))
+        owner = self.storage.ask(m.GetDefinition(ref, kind))
+        if not owner.get("enabled", True):
+            raise Conflict(f"The {kind} '{owner['name']}' is disabled; enable it to run it.")
+        if kind == "pipeline":
+            steps = steps or fresh_steps(owner)
+        run = self.storage.ask(
+            m.CreateRun(owner["id"], trigger, at, env, tuple(steps) if steps else None)
+        )
         if run["state"] == RunState.SCHEDULED:
             self._arm(run)
-            log.info("run planned", run_id=run["id"], job_id=job["id"], at=run["scheduled_for"])
+            log.info("run planned", run_id=run["id"], owner_id=owner["id"], at=run["scheduled_for"])
         else:
-            self.queue.append((run, job))
-            self._admit()
+            self._begin(run, owner)
         return run
+
+    def _retry(self, ref: str) -> dict:
+        old = self.storage.ask(m.GetRun(ref))
+        if old["state"] not in TERMINAL:
+            raise Conflict(f"Run {old['id']} is still {old['state']}; it cannot be retried.")
+        trigger = {"type": "retry", "by": old["id"]}
+        if old["kind"] == "job":
+            return self._submit("job", old["owner_id"], trigger, None, {})
+        pipeline = self.storage.ask(m.GetDefinition(old["owner_id"], "pipeline"))
+        return self._submit(
+            "pipeline", old["owner_id"], trigger, None, {}, retry_steps(pipeline, old)
+        )
+
+    def _begin(self, run: dict, owner: dict) -> None:
+        """Queue a job run, or start the actor of a pipeline run."""
+        if run["kind"] == "job":
+            self.admission.enqueue(run, owner)
+            self._admit()
+            return
+        previous = self.storage.ask(m.GetContext(owner["id"]))
+        ref = PipelineRunActor.start(run, owner, self.actor_ref, self.storage, previous)
+        self.pipelines[run["id"]] = ref
+        ref.tell(m.Start())
 
     def _arm(self, run: dict) -> None:
         when = parse_time(run["scheduled_for"]) or now()
@@ -98,62 +127,105 @@ class SupervisorActor(pykka.ThreadingActor):
         run = self.storage.ask(m.GetRun(run_id))
         if run["state"] != RunState.SCHEDULED or not self.accepting:
             return
-        job = self.storage.ask(m.GetJobForRun(run["owner_id"]))
-        if job is None:
-            self._save_final(run, RunState.FAILED, "The job was deleted before its planned run.")
+        try:
+            owner = self.storage.ask(m.GetDefinition(run["owner_id"], run["kind"]))
+        except NotFound:
+            self._save_final(run, RunState.FAILED, f"The {run['kind']} was deleted first.")
             return
         run = {**run, "state": RunState.QUEUED, "queued_at": iso(now())}
         self.storage.tell(m.SaveRun(run))
-        self.queue.append((run, job))
+        self._begin(run, owner)
+
+    def _start_step(self, pipeline_run_id: str, step_id: str, job_id: str, env: dict) -> None:
+        parent = self.pipelines.get(pipeline_run_id)
+        if parent is None:
+            return
+        try:
+            job = self.storage.ask(m.GetDefinition(job_id, "job"))
+        except NotFound:
+            gone = {
+                "id": None,
+                "state": RunState.FAILED,
+                "exit_code": None,
+                "error": f"Job {job_id} no longer exists.",
+            }
+            parent.tell(m.StepFinished(step_id, gone, ""))
+            return
+        trigger = {"type": "pipeline", "by": pipeline_run_id}
+        run = self.storage.ask(m.CreateRun(job_id, trigger, None, env, None, pipeline_run_id))
+        self.parents[run["id"]] = (pipeline_run_id, step_id)
+        parent.tell(m.StepStarted(step_id, run["id"], RunState.QUEUED))
+        if not self.accepting:
+            self._ended(self._save_final(run, RunState.INTERRUPTED, "The server shut down."), "")
+            return
+        self.admission.enqueue(run, job)
         self._admit()
 
     def _admit(self) -> None:
-        waiting = []
-        for run, job in self.queue:
-            if len(self.running) < self.limit and self.per_job[job["id"]] < job["max_concurrent"]:
-                self._spawn(run, job)
-            else:
-                waiting.append((run, job))
-        self.queue = waiting
+        for run, job in self.admission.startable():
+            ref = JobRunActor.start(run, job, self.actor_ref, self.settings)
+            self.job_runs[run["id"]] = ref
+            ref.tell(m.Start())
+            if run["id"] in self.parents:
+                pipeline_run_id, step_id = self.parents[run["id"]]
+                parent = self.pipelines.get(pipeline_run_id)
+                if parent is not None:
+                    parent.tell(m.StepStarted(step_id, run["id"], RunState.RUNNING))
 
-    def _spawn(self, run: dict, job: dict) -> None:
-        ref = JobRunActor.start(run, job, self.actor_ref, self.settings)
-        self.running[run["id"]] = (ref, run)
-        self.per_job[job["id"]] += 1
-        ref.tell(m.Start())
-
-    def _release(self, run_id: str, owner_id: str) -> None:
-        if self.running.pop(run_id, None) is not None:
-            self.per_job[owner_id] -= 1
-            if self.per_job[owner_id] <= 0:
-                del self.per_job[owner_id]
+    def _ended(self, run: dict, stdout: str) -> None:
+        """A job run reached a final state: free its slot, tell its pipeline, admit more."""
+        self.job_runs.pop(run["id"], None)
+        self.admission.release(run["id"])
+        parent = self.parents.pop(run["id"], None)
+        if parent is not None and parent[0] in self.pipelines:
+            self.pipelines[parent[0]].tell(m.StepFinished(parent[1], run, stdout))
         self._admit()
 
-    def _crashed(self, run_id: str, error: str) -> None:
-        entry = self.running.get(run_id)
-        log.error("run actor crashed", run_id=run_id, error=error)
-        if entry is not None:
-            self._save_final(self.storage.ask(m.GetRun(run_id)), RunState.FAILED, error)
-            self._release(run_id, entry[1]["owner_id"])
-
-    def _cancel(self, ref: str) -> dict:
-        run = self.storage.ask(m.GetRun(ref))
+    def _cancel(self, run: dict) -> dict:
         run_id, state = run["id"], run["state"]
         if state in TERMINAL:
             raise Conflict(f"Run {run_id} already finished ({state}).")
-        if run_id in self.running:
-            self.running[run_id][0].tell(m.Cancel())
-            log.info("run cancel requested", run_id=run_id)
-            return run
+        log.info("run cancel requested", run_id=run_id)
         if run_id in self.planned:
             self.settings.timekeeper.cancel(self.planned.pop(run_id))
-        self.queue = [(r, j) for r, j in self.queue if r["id"] != run_id]
-        log.info("run cancelled before it started", run_id=run_id)
-        return self._save_final(run, RunState.CANCELLED, "The run was cancelled.")
+        if run_id in self.pipelines:
+            self.pipelines[run_id].tell(m.Cancel())
+            for child, (parent, _) in list(self.parents.items()):
+                if parent == run_id:
+                    self._cancel_job_run(child)
+            return run
+        return self._cancel_job_run(run_id) or run
+
+    def _cancel_job_run(self, run_id: str) -> dict | None:
+        """Kill a running job run, or take a queued one out of the queue as cancelled."""
+        if run_id in self.job_runs:
+            self.job_runs[run_id].tell(m.Cancel())
+            return None
+        queued = self.admission.withdraw(run_id)
+        if queued is None and run_id in self.parents:
+            return None
+        run = queued or self.storage.ask(m.GetRun(run_id))
+        final = self._save_final(run, RunState.CANCELLED, "The run was cancelled.")
+        if run_id in self.parents:
+            self._ended(final, "")
+        return final
+
+    def _shutdown(self) -> int:
+        self.accepting = False
+        for run in self.admission.drain_queue():
+            self._ended(self._save_final(run, RunState.INTERRUPTED, "The server shut down."), "")
+        for token in self.planned.values():
+            self.settings.timekeeper.cancel(token)
+        for ref in self.pipelines.values():
+            ref.tell(m.Cancel("interrupted"))
+        return len(self.job_runs) + len(self.pipelines)
 
     def _save_final(self, run: dict, state: RunState, error: str) -> dict:
         run = {**run, "state": state, "error": error, "finished_at": iso(now())}
-        self.storage.tell(
-            m.SaveRunResult(run, {"stdout": "", "stderr": "", "truncated": False}, None)
-        )
+        if "steps" in run:
+            run["steps"] = [
+                {**s, "state": RunState.SKIPPED} if s["state"] == "pending" else s
+                for s in run["steps"]
+            ]
+        self.storage.tell(m.SaveRunResult(run, EMPTY_OUTPUT, None))
         return run

@@ -78,7 +78,7 @@ class Runtime:
 
     def _wait_idle(self, seconds: float) -> bool:
         deadline = time.monotonic() + seconds
-        while self.supervisor.ask(m.Stats())["running"]:
+        while (stats := self.supervisor.ask(m.Stats()))["running"] or stats["pipelines"]:
             if time.monotonic() >= deadline:
                 return False
             time.sleep(0.05)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from orchestrator.gateway import auth, contexts, docs, jobs, runs, system
+from orchestrator.gateway import auth, contexts, docs, jobs, pipelines, runs, system
 from orchestrator.gateway.keys import SERVICES, Services
 from orchestrator.gateway.middlewares import authenticate, errors
 
-RESOURCES = (system, auth, jobs, runs, contexts, docs)
+RESOURCES = (system, auth, jobs, pipelines, runs, contexts, docs)
 
 
 def create_app(services: Services) -> web.Application:

@@ -44,3 +44,19 @@ def context_from_run(ctx_id: str, run: dict[str, Any], stdout: str) -> dict[str,
         "size": len(stdout.encode()),
         "truncated": run["truncated"],
     }
+
+
+def pipeline_context(
+    ctx_id: str, run: dict[str, Any], snapshots: dict[str, dict | None], final: dict | None
+) -> dict[str, Any]:
+    """A pipeline's context: each step's job context snapshot, and the last step's output."""
+    content = final["content"] if final else ""
+    return {
+        **context_from_run(ctx_id, run, content),
+        "truncated": bool(final and final["truncated"]),
+        "attempts": sum(step["attempts"] for step in run["steps"]),
+        "steps": [
+            {"step": step["id"], "job_id": step["job_id"], "context": snapshots.get(step["id"])}
+            for step in run["steps"]
+        ],
+    }

@@ -1,12 +1,12 @@
-"""What the Storage actor does with each request, as plain functions over the Store.
+"""What the Storage actor does with job, run and context requests, as plain functions.
 
 Keeping these outside the actor makes them testable without threads and keeps the actor a thin
-dispatcher.
+dispatcher. Pipelines have their own module, `pipeline_ops`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -14,56 +14,12 @@ from orchestrator import ids
 from orchestrator.errors import Conflict, InvalidReference, NotFound, ValidationError
 from orchestrator.models.fields import iso, now
 from orchestrator.models.job import JOB_FIELD_ORDER, JobDefaults, public_job, validate_job
-from orchestrator.models.run import CUT_BY_RESTART, RunState, new_run, public_run
+from orchestrator.models.run import CUT_BY_RESTART, RunState, new_run
 from orchestrator.store.store import Store
 
 
-def page(items: Iterable[dict], limit: int, cursor: str | None, view=lambda x: x) -> dict:
-    """One page of a list: the items after the one whose ID is `cursor`, and the total count."""
-    chosen: list[dict] = []
-    total = 0
-    passed = cursor is None
-    for item in items:
-        total += 1
-        if not passed:
-            passed = item["id"] == cursor
-        elif len(chosen) <= limit:
-            chosen.append(item)
-    if not passed:
-        raise ValidationError({"cursor": "does not match any item; start again without it"})
-    more = len(chosen) > limit
-    chosen = chosen[:limit]
-    return {
-        "items": [view(item) for item in chosen],
-        "total": total,
-        "next_cursor": chosen[-1]["id"] if more else None,
-    }
-
-
 def show_job(store: Store, job: dict) -> dict:
-    return public_job(job, store.job_extra(job))
-
-
-def create_job(store: Store, body: Any, user: str, defaults: JobDefaults) -> dict:
-    fields = validate_job(body, defaults)
-    stamp = iso(now())
-    job = {"id": store.fresh_id("J"), **_ordered(fields), "created_at": stamp}
-    job.update(updated_at=stamp, created_by=user)
-    return show_job(store, store.save_job(job))
-
-
-def update_job(store: Store, ref: str, body: Any, partial: bool, defaults: JobDefaults) -> dict:
-    old = store.job(ref)
-    fields = validate_job(body, defaults, base=old if partial else None)
-    if not partial:
-        # A full replace keeps stored secrets sent back masked, like a patch does.
-        masked = {k for k, v in fields["secret_env"].items() if v == "***"}
-        fields["secret_env"].update(
-            {k: old["secret_env"][k] for k in masked & set(old["secret_env"])}
-        )
-    job = {"id": old["id"], **_ordered(fields), "created_at": old["created_at"]}
-    job.update(updated_at=iso(now()), created_by=old["created_by"])
-    return show_job(store, store.save_job(job))
+    return public_job(job, store.owner_extra(job))
 
 
 def _ordered(fields: dict) -> dict:
@@ -71,41 +27,72 @@ def _ordered(fields: dict) -> dict:
     return {name: fields[name] for name in JOB_FIELD_ORDER if name in fields}
 
 
+def create_job(store: Store, body: Any, user: str, defaults: JobDefaults) -> dict:
+    fields = validate_job(body, defaults)
+    stamp = iso(now())
+    job = {"id": store.fresh_id("J"), **_ordered(fields), "created_at": stamp}
+    job.update(updated_at=stamp, created_by=user)
+    return show_job(store, store.jobs.save(job))
+
+
+def update_job(store: Store, ref: str, body: Any, partial: bool, defaults: JobDefaults) -> dict:
+    old = store.jobs.require(ref)
+    fields = validate_job(body, defaults, base=old if partial else None)
+    if not partial:
+        # A full replace keeps stored secrets sent back masked, like a patch does.
+        kept = {k: old["secret_env"][k] for k, v in fields["secret_env"].items() if v == "***"}
+        fields["secret_env"].update({k: v for k, v in kept.items() if k in old["secret_env"]})
+    job = {"id": old["id"], **_ordered(fields), "created_at": old["created_at"]}
+    job.update(updated_at=iso(now()), created_by=old["created_by"])
+    return show_job(store, store.jobs.save(job))
+
+
 def copy_job(store: Store, ref: str, name: str | None, user: str) -> dict:
-    old = store.job(ref)
+    old = store.jobs.require(ref)
     name = name or f"{old['name']}-copy"
-    if store.find_job(name) is not None:
-        raise Conflict(f"A job named '{name}' already exists.")
+    store.jobs.check_name_free(name)
     stamp = iso(now())
     job = {**old, "id": store.fresh_id("J"), "name": name, "created_at": stamp}
     job.update(updated_at=stamp, created_by=user)
-    return show_job(store, store.save_job(job))
+    return show_job(store, store.jobs.save(job))
 
 
-def delete_job(store: Store, ref: str, force: bool, active: set[str]) -> None:
-    job = store.job(ref)
-    if job["id"] in active and not force:
+def delete_job(store: Store, ref: str, force: bool) -> dict:
+    """Remove a job; refused while a pipeline uses it or it has runs going, unless forced."""
+    job = store.jobs.require(ref)
+    users = [p["name"] for p in store.pipelines.values() if _uses(p, job["id"])]
+    if users and not force:
+        raise Conflict(
+            f"Job '{job['name']}' is used by pipeline(s) {', '.join(users)}; use force=true.",
+            {"pipelines": users},
+        )
+    if job["id"] in store.runs.active_owners() and not force:
         raise Conflict(f"Job '{job['name']}' has runs in progress; cancel them or use force=true.")
-    store.delete_job(job["id"])
+    store.drop_context(job["id"])
+    return store.jobs.remove(job["id"])
+
+
+def _uses(pipeline: dict, job_id: str) -> bool:
+    return any(step["job"] == job_id for step in pipeline["steps"])
 
 
 def create_run(
-    store: Store, ref: str, trigger: dict, at: datetime | None, env: dict
-) -> tuple[dict, dict]:
-    """Record a run of a job: `scheduled` when `at` is in the future, else `queued`."""
-    job = store.job(ref)
+    store: Store, owner: dict, trigger: dict, at: datetime | None, env: dict
+) -> dict[str, Any]:
+    """Record a run of a job or pipeline: `scheduled` when `at` is in the future, else `queued`."""
     stamp = now()
     planned = iso(at) if at is not None and at > stamp else None
-    if planned:
+    if planned and trigger["type"] == "api":
         trigger = {**trigger, "type": "at"}
-    run = new_run(store.fresh_id("R"), "job", job, trigger, iso(stamp), planned)
+    kind = "job" if owner["id"].startswith("J") else "pipeline"
+    run = new_run(store.fresh_id("R"), kind, owner, trigger, iso(stamp), planned)
     run["env"] = env
-    store.save_run(run)
-    return job, run
+    store.runs.save(run)
+    return run
 
 
-def show_run(run: dict) -> dict:
-    return public_run(run)
+def list_runs(store: Store, owner: str | None, **filters: Any) -> Iterator[dict]:
+    return store.runs.select(store.owner_id(owner), **filters)
 
 
 def resolve_contexts(store: Store, names: Iterable[str]) -> dict[str, str]:
@@ -119,6 +106,10 @@ def resolve_contexts(store: Store, names: Iterable[str]) -> dict[str, str]:
                 f"The reference $$({name}) matches no context, job or pipeline.",
                 {"reference": name},
             ) from None
+        except Conflict as err:
+            raise InvalidReference(
+                f"The reference $$({name}) is ambiguous: {err.message}", {"reference": name}
+            ) from None
     return found
 
 
@@ -130,22 +121,30 @@ def recover(store: Store) -> dict[str, list]:
     """
     planned, cut = [], []
     stamp = iso(now())
-    for run in list(store.runs.values()):
+    for run in list(store.runs.records.values()):
         if run["state"] in CUT_BY_RESTART:
             was = run["state"]
             run = {**run, "state": RunState.INTERRUPTED, "finished_at": stamp}
             run["error"] = f"The server stopped while the run was {was}."
-            store.save_run(run)
-            if was != RunState.QUEUED:
+            if "steps" in run:
+                run["steps"] = [_cut_step(step) for step in run["steps"]]
+            store.runs.save(run)
+            if was != RunState.QUEUED and run["kind"] == "job":
                 cut.append(run["id"])
         elif run["state"] == RunState.SCHEDULED:
             planned.append(run)
     return {"planned": planned, "cut": cut}
 
 
+def _cut_step(step: dict) -> dict:
+    if step["state"] in ("pending", "queued", "running", "retrying"):
+        return {**step, "state": RunState.INTERRUPTED}
+    return step
+
+
 def list_contexts(store: Store, kind: str | None) -> list[dict]:
     if kind not in (None, "job", "pipeline"):
         raise ValidationError({"kind": "must be job or pipeline"})
-    if kind == "pipeline":
-        return []
-    return [store.context(ids.context_id(job_id)) for job_id in store.jobs]
+    owners = [*store.jobs] if kind != "pipeline" else []
+    owners += [*store.pipelines] if kind != "job" else []
+    return [store.context(ids.context_id(owner_id)) for owner_id in owners]

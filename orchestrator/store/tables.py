@@ -78,7 +78,17 @@ class Table:
 class Tables:
     """Every table of the store file, opened together."""
 
-    NAMES = ("meta", "jobs", "runs", "outputs", "contexts", "users", "api_keys", "sessions")
+    NAMES = (
+        "meta",
+        "jobs",
+        "pipelines",
+        "runs",
+        "outputs",
+        "contexts",
+        "users",
+        "api_keys",
+        "sessions",
+    )
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

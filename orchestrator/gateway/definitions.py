@@ -1,0 +1,86 @@
+"""The REST life cycle shared by jobs and pipelines: create, list, get, replace, patch, delete,
+copy and run. Each resource module builds its route table from here with its own path."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from actors import messages as m
+from orchestrator.gateway.bridge import ask
+from orchestrator.gateway.http import query_bool, query_float, read_json, reply, services, user_of
+from orchestrator.gateway.waiting import wait_for_run
+from orchestrator.models.fields import Checker
+from orchestrator.models.run import TERMINAL, public_run, validate_run_request
+from orchestrator.store.store import check_limit
+
+
+def definition_routes(kind: str, base: str) -> web.RouteTableDef:
+    """The route table of one kind of definition ("job" or "pipeline") under `base`."""
+    routes = web.RouteTableDef()
+    item = base + "/{id}"
+
+    async def storage(request: web.Request, message: object) -> object:
+        return await ask(services(request).storage, message)
+
+    @routes.post(base)
+    async def create(request: web.Request) -> web.Response:
+        body = await read_json(request)
+        return reply(await storage(request, m.Create(kind, body, user_of(request))), status=201)
+
+    @routes.get(base)
+    async def list_all(request: web.Request) -> web.Response:
+        q = request.query
+        limit = check_limit(q.get("limit"))
+        message = m.ListDefinitions(
+            kind, q.get("tag"), q.get("state"), q.get("q"), limit, q.get("cursor")
+        )
+        return reply(await storage(request, message))
+
+    @routes.get(item)
+    async def get_one(request: web.Request) -> web.Response:
+        return reply(await storage(request, m.Get(kind, request.match_info["id"])))
+
+    async def update(request: web.Request, partial: bool) -> web.Response:
+        body = await read_json(request)
+        message = m.Update(kind, request.match_info["id"], body, partial, user_of(request))
+        return reply(await storage(request, message))
+
+    @routes.put(item)
+    async def replace(request: web.Request) -> web.Response:
+        return await update(request, partial=False)
+
+    @routes.patch(item)
+    async def patch(request: web.Request) -> web.Response:
+        return await update(request, partial=True)
+
+    @routes.delete(item)
+    async def delete(request: web.Request) -> web.Response:
+        force = query_bool(request, "force")
+        await storage(request, m.Delete(kind, request.match_info["id"], force))
+        return web.Response(status=204)
+
+    @routes.post(item + "/copy")
+    async def copy(request: web.Request) -> web.Response:
+        body = await read_json(request, optional=True)
+        name = None
+        if body is not None:
+            check = Checker(body, {"name"})
+            name = check.string("name", min_len=1, max_len=100) if "name" in body else None
+            check.done()
+        message = m.Copy(kind, request.match_info["id"], name, user_of(request))
+        return reply(await storage(request, message), status=201)
+
+    @routes.post(item + "/run")
+    async def run(request: web.Request) -> web.Response:
+        wanted = validate_run_request(await read_json(request, optional=True))
+        wait = query_bool(request, "wait")
+        timeout = query_float(request, "timeout", default=60.0, maximum=86400.0)
+        trigger = {"type": "api", "by": user_of(request)}
+        svc = services(request)
+        message = m.Run(kind, request.match_info["id"], trigger, wanted["at"], wanted["env"])
+        if not wait:
+            return reply(public_run(await ask(svc.supervisor, message)), status=202)
+        done = await wait_for_run(svc, lambda: ask(svc.supervisor, message), timeout)
+        return reply(public_run(done), status=200 if done["state"] in TERMINAL else 202)
+
+    return routes

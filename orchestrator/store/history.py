@@ -1,0 +1,90 @@
+"""The run history: every run record in memory with an index by owner, outputs on disk.
+
+Run records are small and read often (lists, states, counts), so they live in memory; outputs
+can be large and are read rarely, so they stay in their own table until asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from orchestrator import ids
+from orchestrator.errors import NotFound
+from orchestrator.store.tables import Table
+
+ACTIVE = frozenset({"scheduled", "queued", "running", "retrying"})
+
+
+class RunHistory:
+    def __init__(self, runs: Table, outputs: Table) -> None:
+        self.table = runs
+        self.outputs = outputs
+        self.records: dict[str, dict] = {}
+        self.by_owner: dict[str, list[str]] = {}
+        stored = sorted((v for _, v in runs.items()), key=lambda r: r.get("created_at") or "")
+        for run in stored:
+            self._index(run)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __contains__(self, run_id: str) -> bool:
+        return run_id in self.records
+
+    def _index(self, run: dict) -> None:
+        if run["id"] not in self.records:
+            self.by_owner.setdefault(run["owner_id"], []).append(run["id"])
+        self.records[run["id"]] = run
+
+    def save(self, run: dict) -> None:
+        self._index(run)
+        self.table.put(run["id"], run)
+
+    def require(self, ref: str) -> dict:
+        run_id = ids.as_id(ref, "R")
+        if run_id is None or run_id not in self.records:
+            raise NotFound(f"No run has the ID '{ref}'.")
+        return self.records[run_id]
+
+    def last_of(self, owner_id: str) -> dict | None:
+        runs = self.by_owner.get(owner_id)
+        return self.records[runs[-1]] if runs else None
+
+    def planned_of(self, owner_id: str) -> list[str]:
+        """The `scheduled_for` times of an owner's planned runs."""
+        return [
+            self.records[r]["scheduled_for"]
+            for r in self.by_owner.get(owner_id, ())
+            if self.records[r]["state"] == "scheduled"
+        ]
+
+    def active_owners(self) -> set[str]:
+        return {run["owner_id"] for run in self.records.values() if run["state"] in ACTIVE}
+
+    def select(
+        self,
+        owner: str | None = None,
+        kind: str | None = None,
+        state: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> Iterator[dict]:
+        """Runs newest first; `since`/`until` compare with the creation time (ISO strings)."""
+        order: Iterable[str]
+        if owner is not None:
+            order = reversed(self.by_owner.get(owner, []))
+        else:
+            order = reversed(self.records)
+        for run_id in order:
+            run = self.records[run_id]
+            if kind and run["kind"] != kind or state and run["state"] != state:
+                continue
+            if since and run["created_at"] < since or until and run["created_at"] > until:
+                continue
+            yield run
+
+    def save_output(self, run_id: str, output: dict) -> None:
+        self.outputs.put(run_id, output)
+
+    def output(self, run_id: str) -> dict:
+        return self.outputs.get(run_id) or {"stdout": "", "stderr": "", "truncated": False}

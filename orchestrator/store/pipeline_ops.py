@@ -1,0 +1,62 @@
+"""What the Storage actor does with pipeline requests, as plain functions over the Store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from orchestrator.models.fields import iso, now
+from orchestrator.models.pipeline import public_pipeline, validate_pipeline
+from orchestrator.models.run import RunState
+from orchestrator.store.store import Store
+
+
+def show_pipeline(store: Store, pipeline: dict) -> dict:
+    names = {s["job"]: (store.jobs.get(s["job"]) or {}).get("name") for s in pipeline["steps"]}
+    return public_pipeline(pipeline, names, store.owner_extra(pipeline))
+
+
+def create_pipeline(store: Store, body: Any, user: str) -> dict:
+    fields = validate_pipeline(body, store.jobs.find)
+    store.pipelines.check_name_free(fields["name"])
+    stamp = iso(now())
+    pipeline = {"id": store.fresh_id("P"), **fields, "created_at": stamp}
+    pipeline.update(updated_at=stamp, created_by=user)
+    return show_pipeline(store, store.pipelines.save(pipeline))
+
+
+def update_pipeline(store: Store, ref: str, body: Any, partial: bool) -> dict:
+    old = store.pipelines.require(ref)
+    fields = validate_pipeline(body, store.jobs.find, base=old if partial else None)
+    pipeline = {"id": old["id"], **fields, "created_at": old["created_at"]}
+    pipeline.update(updated_at=iso(now()), created_by=old["created_by"])
+    return show_pipeline(store, store.pipelines.save(pipeline))
+
+
+def copy_pipeline(store: Store, ref: str, name: str | None, user: str) -> dict:
+    old = store.pipelines.require(ref)
+    name = name or f"{old['name']}-copy"
+    store.pipelines.check_name_free(name)
+    stamp = iso(now())
+    pipeline = {**old, "id": store.fresh_id("P"), "name": name, "created_at": stamp}
+    pipeline.update(updated_at=stamp, created_by=user)
+    return show_pipeline(store, store.pipelines.save(pipeline))
+
+
+def delete_pipeline(store: Store, ref: str) -> dict:
+    pipeline = store.pipelines.require(ref)
+    store.drop_context(pipeline["id"])
+    return store.pipelines.remove(pipeline["id"])
+
+
+def fresh_steps(pipeline: dict) -> list[dict]:
+    """The step list of a new pipeline run: every step pending."""
+    return [
+        {"id": s["id"], "job_id": s["job"], "run_id": None, "state": "pending", "attempts": 0}
+        for s in pipeline["steps"]
+    ]
+
+
+def retry_steps(pipeline: dict, old_run: dict) -> list[dict]:
+    """Steps of a retry: succeeded steps keep their run and context, the others run again."""
+    kept = {s["id"]: s for s in old_run.get("steps", []) if s["state"] == RunState.SUCCEEDED}
+    return [kept.get(step["id"]) or step for step in fresh_steps(pipeline)]
