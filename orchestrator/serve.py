@@ -50,7 +50,8 @@ def serve_forever(config: Config, debug: bool) -> int:
         return 1
     try:
         created = runtime.bootstrap_admin(
-            os.environ.get("ORCH_ADMIN_PASSWORD"), os.environ.get("ORCH_ADMIN_API_KEY")
+            os.environ.get("ORCH_ADMIN_PASSWORD") or None,
+            os.environ.get("ORCH_ADMIN_API_KEY") or None,
         )
         if created:
             announce_admin(config, created)
