@@ -98,9 +98,12 @@ def init(obj: tuple[Config, bool], admin_password: str | None, admin_api_key: st
     logs = _logs(config, debug)
     runtime = Runtime(config)
     try:
-        password = admin_password or os.environ.get("ORCH_ADMIN_PASSWORD")
-        api_key = admin_api_key or os.environ.get("ORCH_ADMIN_API_KEY")
-        created = runtime.bootstrap_admin(password, api_key)
+        password = admin_password or os.environ.get("ORCH_ADMIN_PASSWORD") or None
+        api_key = admin_api_key or os.environ.get("ORCH_ADMIN_API_KEY") or None
+        try:
+            created = runtime.bootstrap_admin(password, api_key)
+        except OrchestratorError as err:
+            raise click.ClickException(err.message) from None
         if created:
             announce_admin(config, created)
         else:
