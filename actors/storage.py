@@ -18,7 +18,9 @@ from orchestrator.models.job import JobDefaults
 from orchestrator.models.run import public_run
 from orchestrator.security.principals import Principals
 from orchestrator.store import operations as ops
-from orchestrator.store import pipeline_ops as pops
+from orchestrator.store import schedule_ops as sops
+from orchestrator.store.firing import fire_targets
+from orchestrator.store.kinds import kind_ops
 from orchestrator.store.paging import page
 from orchestrator.store.store import Store
 
@@ -31,7 +33,7 @@ class StorageActor(pykka.ThreadingActor):
         super().__init__()
         self.store = store
         self.principals = Principals(store.tables)
-        self.defaults = defaults
+        self.kinds = kind_ops(defaults)
         self.hub = hub
         self.pending_events: list[dict] = []
         self.pending_writes = 0
@@ -55,9 +57,7 @@ class StorageActor(pykka.ThreadingActor):
         self.store.close()
 
     def show(self, kind: str, record: dict) -> dict:
-        if kind == "job":
-            return ops.show_job(self.store, record)
-        return pops.show_pipeline(self.store, record)
+        return self.kinds[kind].show(self.store, record)
 
     def handle(self, message: Any) -> Any:
         store = self.store
@@ -108,6 +108,27 @@ class StorageActor(pykka.ThreadingActor):
                 ctx = store.reset_context(ref)
                 log.info("context reset", context_id=ctx["id"])
                 return ctx
+            case m.ScheduleTarget(ref, target, add):
+                change = sops.add_target if add else sops.remove_target
+                schedule = change(store, ref, target)
+                log.info("schedule targets changed", id=schedule["id"], target=target, added=add)
+                return schedule
+            case m.SetEnabled(ref, enabled):
+                schedule = sops.set_enabled(store, ref, enabled)
+                log.info("schedule resumed" if enabled else "schedule paused", id=schedule["id"])
+                return schedule
+            case m.SaveMarks(schedule_id, marks):
+                if schedule_id in store.schedules:
+                    store.save_marks(schedule_id, marks)
+            case m.SchedulesToStart(schedule_id):
+                chosen = (
+                    [store.schedules.get(schedule_id)] if schedule_id else store.schedules.values()
+                )
+                return [(s, store.marks.get(s["id"], {})) for s in chosen if s and s["enabled"]]
+            case m.CreateScheduledRuns(schedule_id):
+                started, skipped = fire_targets(store, schedule_id)
+                self.pending_events.extend(run for _, run in started)
+                return started, skipped
             case m.Recover():
                 return ops.recover(store)
             case m.Flush():
@@ -116,30 +137,22 @@ class StorageActor(pykka.ThreadingActor):
                 return self.principal_request(message)
 
     def defs(self, kind: str):
-        return self.store.jobs if kind == "job" else self.store.pipelines
+        return self.store.definitions(kind)
 
     def change(self, message: Any) -> Any:
-        """Create, update, copy or delete a job or pipeline, and log it."""
-        store, kind = self.store, message.kind
+        """Create, update, copy or delete a job, pipeline or schedule, and log it."""
+        store, kind = self.store, self.kinds[message.kind]
         match message:
-            case m.Create(_, body, user) if kind == "job":
-                record = ops.create_job(store, body, user, self.defaults)
             case m.Create(_, body, user):
-                record = pops.create_pipeline(store, body, user)
-            case m.Update(_, ref, body, partial, user) if kind == "job":
-                record = ops.update_job(store, ref, body, partial, self.defaults)
+                record = kind.create(store, body, user)
             case m.Update(_, ref, body, partial, user):
-                record = pops.update_pipeline(store, ref, body, partial)
-            case m.Copy(_, ref, name, user) if kind == "job":
-                record = ops.copy_job(store, ref, name, user)
+                record = kind.update(store, ref, body, partial)
             case m.Copy(_, ref, name, user):
-                record = pops.copy_pipeline(store, ref, name, user)
-            case m.Delete(_, ref, force) if kind == "job":
-                record, user = ops.delete_job(store, ref, force), None
-            case m.Delete(_, ref, _force):
-                record, user = pops.delete_pipeline(store, ref), None
+                record = kind.copy(store, ref, name, user)
+            case m.Delete(_, ref, force):
+                record, user = kind.delete(store, ref, force), None
         done = _PAST[type(message).__name__]
-        log.info(f"{kind} {done}", id=record["id"], name=record["name"], by=user)
+        log.info(f"{message.kind} {done}", id=record["id"], name=record["name"], by=user)
         return None if isinstance(message, m.Delete) else record
 
     def principal_request(self, message: Any) -> Any:
@@ -180,6 +193,10 @@ _ACKED = (
     m.Logout,
     m.BootstrapAdmin,
     m.Flush,
+    m.ScheduleTarget,
+    m.SetEnabled,
+    m.SaveMarks,
+    m.CreateScheduledRuns,
 )
 
 

@@ -14,6 +14,7 @@ from actors import messages as m
 from actors.admission import Admission
 from actors.job_run import JobRunActor, RunSettings
 from actors.pipeline_run import PipelineRunActor
+from actors.schedule_board import ScheduleBoard
 from orchestrator.errors import Conflict, NotFound, Unavailable
 from orchestrator.log import get_logger
 from orchestrator.models.fields import iso, now, parse_time
@@ -35,6 +36,7 @@ class SupervisorActor(pykka.ThreadingActor):
         self.parents: dict[str, tuple[str, str]] = {}  # step's job run ID -> (pipeline run, step)
         self.planned: dict[str, int] = {}  # run ID -> Timekeeper token
         self.accepting = True
+        self.board = ScheduleBoard(self, settings.storage, settings.timekeeper)
 
     def on_receive(self, message: Any) -> Any:
         match message:
@@ -57,6 +59,14 @@ class SupervisorActor(pykka.ThreadingActor):
                 if run_id in self.job_runs:
                     run = self.storage.ask(m.GetRun(run_id))
                     self._ended(self._save_final(run, RunState.FAILED, error), "")
+            case m.StartSchedules():
+                return self.board.start_all()
+            case m.ScheduleChanged(schedule_id):
+                self.board.changed(schedule_id)
+            case m.FireSchedule(schedule_id, due, manual):
+                if not self.accepting:
+                    raise Unavailable("The server is shutting down; no new runs are accepted.")
+                return self.board.fire(schedule_id, due, manual)
             case m.ArmPlanned(runs):
                 for run in runs:
                     self._arm(run)
@@ -90,7 +100,7 @@ class SupervisorActor(pykka.ThreadingActor):
             self._arm(run)
             log.info("run planned", run_id=run["id"], owner_id=owner["id"], at=run["scheduled_for"])
         else:
-            self._begin(run, owner)
+            self.begin(run, owner)
         return run
 
     def _retry(self, ref: str) -> dict:
@@ -105,7 +115,7 @@ class SupervisorActor(pykka.ThreadingActor):
             "pipeline", old["owner_id"], trigger, None, {}, retry_steps(pipeline, old)
         )
 
-    def _begin(self, run: dict, owner: dict) -> None:
+    def begin(self, run: dict, owner: dict) -> None:
         """Queue a job run, or start the actor of a pipeline run."""
         if run["kind"] == "job":
             self.admission.enqueue(run, owner)
@@ -134,7 +144,7 @@ class SupervisorActor(pykka.ThreadingActor):
             return
         run = {**run, "state": RunState.QUEUED, "queued_at": iso(now())}
         self.storage.tell(m.SaveRun(run))
-        self._begin(run, owner)
+        self.begin(run, owner)
 
     def _start_step(self, pipeline_run_id: str, step_id: str, job_id: str, env: dict) -> None:
         parent = self.pipelines.get(pipeline_run_id)
@@ -212,6 +222,7 @@ class SupervisorActor(pykka.ThreadingActor):
 
     def _shutdown(self) -> int:
         self.accepting = False
+        self.board.stop_all()
         for run in self.admission.drain_queue():
             self._ended(self._save_final(run, RunState.INTERRUPTED, "The server shut down."), "")
         for token in self.planned.values():

@@ -62,6 +62,7 @@ class Runtime:
             log.warning("runs cut by the last stop are interrupted", runs=len(found["cut"]))
             stop_leftovers(set(found["cut"]), self.config.execution.kill_grace)
         self.supervisor.ask(m.ArmPlanned(tuple(found["planned"])))
+        self.supervisor.ask(m.StartSchedules())
 
     def bootstrap_admin(self, password: str | None, api_key: str | None) -> dict[str, Any] | None:
         return self.storage.ask(m.BootstrapAdmin(password, api_key))

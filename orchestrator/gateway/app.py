@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from orchestrator.gateway import auth, contexts, docs, jobs, pipelines, runs, system
+from orchestrator.gateway import auth, contexts, docs, jobs, pipelines, runs, schedules, system
 from orchestrator.gateway.keys import SERVICES, Services
 from orchestrator.gateway.middlewares import authenticate, errors
 
-RESOURCES = (system, auth, jobs, pipelines, runs, contexts, docs)
+RESOURCES = (system, auth, jobs, pipelines, schedules, runs, contexts, docs)
 
 
 def create_app(services: Services) -> web.Application:

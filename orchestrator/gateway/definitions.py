@@ -3,6 +3,8 @@ copy and run. Each resource module builds its route table from here with its own
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiohttp import web
 
 from actors import messages as m
@@ -13,19 +15,32 @@ from orchestrator.models.fields import Checker
 from orchestrator.models.run import TERMINAL, public_run, validate_run_request
 from orchestrator.store.store import check_limit
 
+Changed = Callable[[web.Request, str], Awaitable[None]]
 
-def definition_routes(kind: str, base: str) -> web.RouteTableDef:
-    """The route table of one kind of definition ("job" or "pipeline") under `base`."""
+
+def definition_routes(
+    kind: str, base: str, runnable: bool = True, changed: Changed | None = None
+) -> web.RouteTableDef:
+    """The route table of one kind of definition under `base`; `changed(request, id)` runs
+    after every change (schedules use it to re-arm)."""
     routes = web.RouteTableDef()
     item = base + "/{id}"
 
     async def storage(request: web.Request, message: object) -> object:
         return await ask(services(request).storage, message)
 
+    async def saved(request: web.Request, record: dict, status: int = 200) -> web.Response:
+        if changed is not None:
+            await changed(request, record["id"])
+            record = await storage(request, m.Get(kind, record["id"]))
+        return reply(record, status=status)
+
     @routes.post(base)
     async def create(request: web.Request) -> web.Response:
         body = await read_json(request)
-        return reply(await storage(request, m.Create(kind, body, user_of(request))), status=201)
+        return await saved(
+            request, await storage(request, m.Create(kind, body, user_of(request))), 201
+        )
 
     @routes.get(base)
     async def list_all(request: web.Request) -> web.Response:
@@ -43,7 +58,7 @@ def definition_routes(kind: str, base: str) -> web.RouteTableDef:
     async def update(request: web.Request, partial: bool) -> web.Response:
         body = await read_json(request)
         message = m.Update(kind, request.match_info["id"], body, partial, user_of(request))
-        return reply(await storage(request, message))
+        return await saved(request, await storage(request, message))
 
     @routes.put(item)
     async def replace(request: web.Request) -> web.Response:
@@ -56,7 +71,10 @@ def definition_routes(kind: str, base: str) -> web.RouteTableDef:
     @routes.delete(item)
     async def delete(request: web.Request) -> web.Response:
         force = query_bool(request, "force")
-        await storage(request, m.Delete(kind, request.match_info["id"], force))
+        record = await storage(request, m.Get(kind, request.match_info["id"]))
+        await storage(request, m.Delete(kind, record["id"], force))
+        if changed is not None:
+            await changed(request, record["id"])
         return web.Response(status=204)
 
     @routes.post(item + "/copy")
@@ -68,9 +86,16 @@ def definition_routes(kind: str, base: str) -> web.RouteTableDef:
             name = check.string("name", min_len=1, max_len=100) if "name" in body else None
             check.done()
         message = m.Copy(kind, request.match_info["id"], name, user_of(request))
-        return reply(await storage(request, message), status=201)
+        return await saved(request, await storage(request, message), 201)
 
-    @routes.post(item + "/run")
+    if runnable:
+        routes.post(item + "/run")(run_route(kind))
+    return routes
+
+
+def run_route(kind: str) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """`POST .../{id}/run`: now, at a time (`at`), or now and wait for the end (`wait=true`)."""
+
     async def run(request: web.Request) -> web.Response:
         wanted = validate_run_request(await read_json(request, optional=True))
         wait = query_bool(request, "wait")
@@ -83,4 +108,4 @@ def definition_routes(kind: str, base: str) -> web.RouteTableDef:
         done = await wait_for_run(svc, lambda: ask(svc.supervisor, message), timeout)
         return reply(public_run(done), status=200 if done["state"] in TERMINAL else 202)
 
-    return routes
+    return run

@@ -15,7 +15,16 @@ from typing import Any
 from orchestrator.errors import InvalidReference
 from orchestrator.models.fields import Checker
 
-FIELD_ORDER = ("name", "steps", "max_attempts", "on_failure", "description", "tags", "enabled")
+FIELD_ORDER = (
+    "name",
+    "steps",
+    "max_attempts",
+    "on_failure",
+    "max_concurrent",
+    "description",
+    "tags",
+    "enabled",
+)
 STEP_ID = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 MAX_STEPS = 1000
 
@@ -41,6 +50,8 @@ def validate_pipeline(
             check.fail("name", "must not start or end with white space")
     if check.has("max_attempts"):
         fields["max_attempts"] = check.integer("max_attempts", minimum=1, maximum=100)
+    if check.has("max_concurrent"):
+        fields["max_concurrent"] = check.integer("max_concurrent", minimum=1, maximum=1000)
     if check.has("on_failure") and body["on_failure"] not in ("stop", "continue"):
         check.fail("on_failure", "must be stop or continue")
     elif check.has("on_failure"):
@@ -55,11 +66,18 @@ def validate_pipeline(
     check.done()
     if steps is not None:
         fields["steps"] = _resolve_jobs(steps, find_job)
-    return {name: fields[name] for name in FIELD_ORDER}
+    return {name: fields.get(name, _fresh().get(name)) for name in FIELD_ORDER}
 
 
 def _fresh() -> dict[str, Any]:
-    return {"max_attempts": 1, "on_failure": "stop", "description": "", "tags": [], "enabled": True}
+    return {
+        "max_attempts": 1,
+        "on_failure": "stop",
+        "max_concurrent": 1,
+        "description": "",
+        "tags": [],
+        "enabled": True,
+    }
 
 
 def _steps(check: Checker, raw: Any) -> list[dict] | None:

@@ -6,6 +6,7 @@ can be large and are read rarely, so they stay in their own table until asked fo
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from orchestrator import ids
@@ -21,6 +22,7 @@ class RunHistory:
         self.outputs = outputs
         self.records: dict[str, dict] = {}
         self.by_owner: dict[str, list[str]] = {}
+        self.active: Counter[str] = Counter()  # owner ID -> runs scheduled, queued or running
         stored = sorted((v for _, v in runs.items()), key=lambda r: r.get("created_at") or "")
         for run in stored:
             self._index(run)
@@ -32,8 +34,13 @@ class RunHistory:
         return run_id in self.records
 
     def _index(self, run: dict) -> None:
-        if run["id"] not in self.records:
+        old = self.records.get(run["id"])
+        if old is None:
             self.by_owner.setdefault(run["owner_id"], []).append(run["id"])
+        elif old["state"] in ACTIVE:
+            self.active[run["owner_id"]] -= 1
+        if run["state"] in ACTIVE:
+            self.active[run["owner_id"]] += 1
         self.records[run["id"]] = run
 
     def save(self, run: dict) -> None:
@@ -59,7 +66,7 @@ class RunHistory:
         ]
 
     def active_owners(self) -> set[str]:
-        return {run["owner_id"] for run in self.records.values() if run["state"] in ACTIVE}
+        return {owner for owner, count in self.active.items() if count > 0}
 
     def select(
         self,

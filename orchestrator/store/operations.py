@@ -15,6 +15,7 @@ from orchestrator.errors import Conflict, InvalidReference, NotFound, Validation
 from orchestrator.models.fields import iso, now
 from orchestrator.models.job import JOB_FIELD_ORDER, JobDefaults, public_job, validate_job
 from orchestrator.models.run import CUT_BY_RESTART, RunState, new_run
+from orchestrator.store.schedule_ops import drop_target_everywhere, schedules_using
 from orchestrator.store.store import Store
 
 
@@ -66,10 +67,27 @@ def delete_job(store: Store, ref: str, force: bool) -> dict:
             f"Job '{job['name']}' is used by pipeline(s) {', '.join(users)}; use force=true.",
             {"pipelines": users},
         )
-    if job["id"] in store.runs.active_owners() and not force:
-        raise Conflict(f"Job '{job['name']}' has runs in progress; cancel them or use force=true.")
+    check_unused(store, job, force)
     store.drop_context(job["id"])
     return store.jobs.remove(job["id"])
+
+
+def check_unused(store: Store, owner: dict, force: bool) -> None:
+    """Refuse to delete what schedules target or what has runs going, unless forced; forcing
+    takes it out of its schedules."""
+    label = "Job" if owner["id"].startswith("J") else "Pipeline"
+    schedules = [s["name"] for s in schedules_using(store, owner["id"])]
+    if schedules and not force:
+        raise Conflict(
+            f"{label} '{owner['name']}' is a target of schedule(s) {', '.join(schedules)}; "
+            "use force=true.",
+            {"schedules": schedules},
+        )
+    if owner["id"] in store.runs.active_owners() and not force:
+        raise Conflict(
+            f"{label} '{owner['name']}' has runs in progress; cancel them or use force=true."
+        )
+    drop_target_everywhere(store, owner["id"])
 
 
 def _uses(pipeline: dict, job_id: str) -> bool:

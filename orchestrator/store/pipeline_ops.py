@@ -7,6 +7,7 @@ from typing import Any
 from orchestrator.models.fields import iso, now
 from orchestrator.models.pipeline import public_pipeline, validate_pipeline
 from orchestrator.models.run import RunState
+from orchestrator.store.operations import check_unused
 from orchestrator.store.store import Store
 
 
@@ -42,8 +43,9 @@ def copy_pipeline(store: Store, ref: str, name: str | None, user: str) -> dict:
     return show_pipeline(store, store.pipelines.save(pipeline))
 
 
-def delete_pipeline(store: Store, ref: str) -> dict:
+def delete_pipeline(store: Store, ref: str, force: bool) -> dict:
     pipeline = store.pipelines.require(ref)
+    check_unused(store, pipeline, force)
     store.drop_context(pipeline["id"])
     return store.pipelines.remove(pipeline["id"])
 

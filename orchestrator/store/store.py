@@ -25,6 +25,8 @@ class Store:
         self.tables = Tables(path)
         self.jobs = Definitions("J", "job", self.tables["jobs"])
         self.pipelines = Definitions("P", "pipeline", self.tables["pipelines"])
+        self.schedules = Definitions("S", "schedule", self.tables["schedules"])
+        self.marks: dict[str, dict] = dict(self.tables["schedule_marks"].items())
         self.runs = RunHistory(self.tables["runs"], self.tables["outputs"])
         self.contexts: dict[str, dict] = dict(self.tables["contexts"].items())
 
@@ -37,23 +39,41 @@ class Store:
     def fresh_id(self, prefix: str) -> str:
         while True:
             candidate = ids.new_id(prefix)
-            taken = (self.jobs, self.pipelines, self.runs)
+            taken = (self.jobs, self.pipelines, self.schedules, self.runs)
             if not any(candidate in records for records in taken):
                 return candidate
 
-    def definitions(self, owner_id: str) -> Definitions:
-        return self.jobs if owner_id.startswith("J") else self.pipelines
+    def definitions(self, some_id: str) -> Definitions:
+        """The definitions of the kind an ID (or kind name) belongs to."""
+        kinds = {"J": self.jobs, "P": self.pipelines, "S": self.schedules}
+        return kinds[some_id[0].upper()]
 
     def owner_extra(self, record: dict) -> dict[str, Any]:
         """Fields of a job or pipeline derived from its runs, for the API view."""
         last = self.runs.last_of(record["id"])
-        planned = self.runs.planned_of(record["id"])
+        planned = self.runs.planned_of(record["id"]) + self.schedule_fires(record["id"])
         return {
             "context_id": ids.context_id(record["id"]),
             "state": last["state"] if last else "never_run",
             "last_run_id": last["id"] if last else None,
             "next_run_at": min(planned) if planned else None,
         }
+
+    def schedule_fires(self, owner_id: str) -> list[str]:
+        """Next fire times of the enabled schedules that target this job or pipeline."""
+        return [
+            self.marks[s["id"]]["next_fire_at"]
+            for s in self.schedules.values()
+            if s["enabled"]
+            and owner_id in s["targets"]
+            and self.marks.get(s["id"], {}).get("next_fire_at")
+        ]
+
+    def save_marks(self, schedule_id: str, marks: dict) -> dict:
+        merged = {**self.marks.get(schedule_id, {}), **marks}
+        self.marks[schedule_id] = merged
+        self.tables["schedule_marks"].put(schedule_id, merged)
+        return merged
 
     def find_owner(self, ref: str) -> dict | None:
         """A job or pipeline by ID or name; Conflict when a name is both."""

@@ -82,6 +82,8 @@ class Tables:
         "meta",
         "jobs",
         "pipelines",
+        "schedules",
+        "schedule_marks",
         "runs",
         "outputs",
         "contexts",

@@ -1,0 +1,70 @@
+"""The Supervisor's side of schedules: one Schedule actor per enabled schedule, and fires.
+
+Kept apart from the Supervisor's run admission; the Supervisor owns one board and hands it the
+schedule messages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from actors import messages as m
+from actors.schedule import ScheduleActor
+from orchestrator.log import get_logger
+
+log = get_logger("orchestrator.schedules")
+
+
+class ScheduleBoard:
+    def __init__(self, supervisor: Any, storage: Any, timekeeper: Any) -> None:
+        self.supervisor = supervisor  # the Supervisor actor object (we run on its thread)
+        self.storage = storage
+        self.timekeeper = timekeeper
+        self.actors: dict[str, Any] = {}
+
+    def start_all(self) -> int:
+        for schedule, marks in self.storage.ask(m.SchedulesToStart()):
+            self._start(schedule, marks)
+        log.info("schedules started", count=len(self.actors))
+        return len(self.actors)
+
+    def changed(self, schedule_id: str) -> None:
+        """Start, re-arm or stop the actor of a schedule after it changed."""
+        found = self.storage.ask(m.SchedulesToStart(schedule_id))
+        actor = self.actors.get(schedule_id)
+        if not found:
+            if actor is not None:
+                self.actors.pop(schedule_id).stop(block=False)
+                log.info("schedule stopped", schedule_id=schedule_id)
+            return
+        schedule, marks = found[0]
+        if actor is None:
+            self._start(schedule, marks)
+        else:
+            actor.tell(m.Reconfigure(schedule, marks))
+
+    def _start(self, schedule: dict, marks: dict) -> None:
+        self.actors[schedule["id"]] = ScheduleActor.start(
+            schedule, marks, self.supervisor.actor_ref, self.storage, self.timekeeper
+        )
+
+    def fire(self, schedule_id: str, due: str | None, manual: bool) -> dict[str, list]:
+        """Launch every target of the schedule now; returns the runs and the skipped targets."""
+        started, skipped = self.storage.ask(m.CreateScheduledRuns(schedule_id))
+        for owner, run in started:
+            self.supervisor.begin(run, owner)
+        for item in skipped:
+            log.info("schedule target skipped", schedule_id=schedule_id, **item)
+        log.info(
+            "schedule fired",
+            schedule_id=schedule_id,
+            due=due,
+            manual=manual,
+            runs=[run["id"] for _, run in started],
+        )
+        return {"runs": [run for _, run in started], "skipped": skipped}
+
+    def stop_all(self) -> None:
+        for actor in self.actors.values():
+            actor.stop(block=False)
+        self.actors.clear()

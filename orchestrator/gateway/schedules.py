@@ -1,0 +1,60 @@
+"""REST resource: schedules (`/schedules`): cron definitions, their targets, pause, resume and
+trigger. Every change re-arms the schedule's actor before the answer is sent."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from actors import messages as m
+from orchestrator.gateway.bridge import ask
+from orchestrator.gateway.definitions import definition_routes
+from orchestrator.gateway.http import read_json, reply, services
+from orchestrator.models.fields import Checker
+from orchestrator.models.run import public_run
+
+
+async def rearm(request: web.Request, schedule_id: str) -> None:
+    await ask(services(request).supervisor, m.ScheduleChanged(schedule_id))
+
+
+routes = definition_routes("schedule", "/schedules", runnable=False, changed=rearm)
+
+
+async def _answer(request: web.Request, message: object) -> web.Response:
+    schedule = await ask(services(request).storage, message)
+    await rearm(request, schedule["id"])
+    return reply(await ask(services(request).storage, m.Get("schedule", schedule["id"])))
+
+
+@routes.post("/schedules/{id}/targets")
+async def add_target(request: web.Request) -> web.Response:
+    check = Checker(await read_json(request), {"target"})
+    target = check.string("target", min_len=1, max_len=200)
+    check.done()
+    return await _answer(request, m.ScheduleTarget(request.match_info["id"], target, True))
+
+
+@routes.delete("/schedules/{id}/targets/{target}")
+async def remove_target(request: web.Request) -> web.Response:
+    info = request.match_info
+    return await _answer(request, m.ScheduleTarget(info["id"], info["target"], False))
+
+
+@routes.post("/schedules/{id}/pause")
+async def pause(request: web.Request) -> web.Response:
+    return await _answer(request, m.SetEnabled(request.match_info["id"], False))
+
+
+@routes.post("/schedules/{id}/resume")
+async def resume(request: web.Request) -> web.Response:
+    return await _answer(request, m.SetEnabled(request.match_info["id"], True))
+
+
+@routes.post("/schedules/{id}/trigger")
+async def trigger(request: web.Request) -> web.Response:
+    """Fire now: every target starts at once; answers the runs and the targets skipped."""
+    svc = services(request)
+    schedule = await ask(svc.storage, m.Get("schedule", request.match_info["id"]))
+    fired = await ask(svc.supervisor, m.FireSchedule(schedule["id"], None, manual=True))
+    runs = [public_run(run) for run in fired["runs"]]
+    return reply({"runs": runs, "skipped": fired["skipped"]}, status=202)

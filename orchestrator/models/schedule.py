@@ -1,0 +1,111 @@
+"""The schedule model: a cron expression in a time zone that launches jobs and pipelines.
+
+Targets are given by ID or name and stored as IDs. A schedule's moving parts (the last fire it
+handled, when it last fired, when it fires next) are kept apart in its `marks`, so editing a
+schedule never loses them and firing never touches the definition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
+
+from orchestrator.errors import InvalidReference
+from orchestrator.models.fields import Checker
+from orchestrator.scheduling.cron import Cron, CronError
+
+FIELD_ORDER = (
+    "name",
+    "cron",
+    "timezone",
+    "targets",
+    "enabled",
+    "misfire",
+    "max_lateness",
+    "description",
+    "tags",
+)
+
+
+class Misfire(StrEnum):
+    SKIP = "skip"
+    RUN_ONCE = "run_once"
+    RUN_ALL = "run_all"
+
+
+def validate_schedule(
+    body: Any, find_target: Callable[[str], dict | None], base: dict | None = None
+) -> dict[str, Any]:
+    """Check a create/replace body (base=None) or a patch on top of `base`."""
+    check = Checker(body, set(FIELD_ORDER))
+    if base is None:
+        for name in ("name", "cron"):
+            if not check.has(name):
+                check.fail(name, "is required")
+    fields: dict[str, Any] = dict(base) if base is not None else _fresh()
+    if check.has("name"):
+        fields["name"] = check.string("name", min_len=1, max_len=100)
+        if fields["name"] is not None and fields["name"] != fields["name"].strip():
+            check.fail("name", "must not start or end with white space")
+    for name in ("cron", "timezone"):
+        if check.has(name):
+            fields[name] = check.string(name, min_len=1, max_len=200)
+    if check.has("enabled"):
+        fields["enabled"] = check.boolean("enabled")
+    if check.has("misfire"):
+        if body["misfire"] not in set(Misfire):
+            check.fail("misfire", "must be skip, run_once or run_all")
+        fields["misfire"] = body["misfire"]
+    if check.has("max_lateness"):
+        fields["max_lateness"] = None
+        if body["max_lateness"] is not None:
+            fields["max_lateness"] = check.number("max_lateness", exclusive=True)
+    if check.has("description"):
+        fields["description"] = check.string("description", max_len=2000)
+    if check.has("tags"):
+        fields["tags"] = check.string_list("tags")
+    targets = check.string_list("targets", max_len=200) if check.has("targets") else None
+    if not check.problems and fields.get("cron"):
+        try:
+            Cron(fields["cron"], fields["timezone"])
+        except CronError as err:
+            field = "timezone" if "time zone" in str(err) else "cron"
+            check.fail(field, str(err))
+    check.done()
+    if targets is not None:
+        fields["targets"] = resolve_targets(targets, find_target)
+    return {name: fields[name] for name in FIELD_ORDER}
+
+
+def _fresh() -> dict[str, Any]:
+    return {
+        "timezone": "UTC",
+        "targets": [],
+        "enabled": True,
+        "misfire": Misfire.RUN_ONCE.value,
+        "max_lateness": None,
+        "description": "",
+        "tags": [],
+    }
+
+
+def resolve_targets(refs: list[str], find_target: Callable[[str], dict | None]) -> list[str]:
+    """Job or pipeline IDs for the given IDs or names; InvalidReference names the unknown."""
+    found, unknown = [], []
+    for ref in refs:
+        target = find_target(ref)
+        if target is None:
+            unknown.append(ref)
+        elif target["id"] not in found:
+            found.append(target["id"])
+    if unknown:
+        names = ", ".join(f"'{ref}'" for ref in unknown)
+        raise InvalidReference(
+            f"No job or pipeline has the ID or name {names}.", {"fields": {"targets": names}}
+        )
+    return found
+
+
+def cron_of(schedule: dict) -> Cron:
+    return Cron(schedule["cron"], schedule["timezone"])
