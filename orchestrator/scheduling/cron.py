@@ -57,12 +57,16 @@ class Cron:
         return hour.startswith("*")
 
     def next_after(self, after: datetime) -> datetime:
-        """The first fire time strictly after `after` (an aware datetime), as an aware UTC-based
-        datetime in this zone."""
+        """The first fire time strictly after `after` (an aware datetime), in UTC.
+
+        Everything is compared in UTC: Python compares two datetimes of the same zone by wall
+        clock, ignoring `fold`, which is wrong in the repeated hour.
+        """
+        after = after.astimezone(_UTC)
         local = after.astimezone(self.zone).replace(tzinfo=None)
         fast = self._walk(local).get_next(datetime)
         if not self._near_transition(after, fast):
-            return fast.replace(tzinfo=self.zone)
+            return fast.replace(tzinfo=self.zone).astimezone(_UTC)
         best: datetime | None = None
         walker = self._walk(local - _MARGIN)
         while True:
@@ -93,11 +97,12 @@ class Cron:
         first = naive.replace(tzinfo=self.zone, fold=0)
         second = naive.replace(tzinfo=self.zone, fold=1)
         if first.utcoffset() == second.utcoffset():
-            return [first]
+            return [first.astimezone(_UTC)]
         round_trip = first.astimezone(_UTC).astimezone(self.zone).replace(tzinfo=None)
         if round_trip != naive:  # in the gap: fire when the clocks jump
             return [self._jump(second, first)]
-        return [first, second] if self.hourly_or_faster else [first]
+        both = [first.astimezone(_UTC), second.astimezone(_UTC)]
+        return both if self.hourly_or_faster else both[:1]
 
     def _walk(self, start: datetime) -> croniter:
         return croniter(self.expression, start, second_at_beginning=self.with_seconds)
@@ -121,7 +126,7 @@ class Cron:
                 low = middle
             else:
                 high = middle
-        return high.replace(microsecond=0).astimezone(self.zone)
+        return high.replace(microsecond=0)
 
 
 _UTC = ZoneInfo("UTC")
