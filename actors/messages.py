@@ -77,13 +77,16 @@ class GetDefinition:
 
 @dataclass(frozen=True)
 class CreateRun:
-    """Record a new run of a job or pipeline; replies the run."""
+    """Record a new run of a job or pipeline (refused if disabled); replies `(owner, run)`.
 
-    owner_id: str
+    `retry_of` names a finished pipeline run whose succeeded steps the new run keeps."""
+
+    kind: str
+    ref: str
     trigger: dict[str, str]
     at: datetime | None = None
     env: dict[str, str] = field(default_factory=dict)
-    steps: tuple[dict[str, Any], ...] | None = None
+    retry_of: str | None = None
     pipeline_run_id: str | None = None
 
 
@@ -191,20 +194,12 @@ class BootstrapAdmin:
 
 
 @dataclass(frozen=True)
-class Run:
-    """Ask: start (or plan, or queue) a run of a job or pipeline; replies the run."""
+class Admit:
+    """Ask: a run just recorded by Storage: arm it (planned), queue it (job) or start it
+    (pipeline). Refused while the server shuts down."""
 
-    kind: str
-    ref: str
-    trigger: dict[str, str]
-    at: datetime | None = None
-    env: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class RetryRun:
-    ref: str
-    user: str
+    run: dict[str, Any]
+    owner: dict[str, Any]
 
 
 @dataclass(frozen=True)

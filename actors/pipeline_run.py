@@ -14,6 +14,7 @@ import pykka
 
 from actors import messages as m
 from orchestrator import ids
+from orchestrator.errors import NotFound
 from orchestrator.log import get_logger
 from orchestrator.models.context import context_from_run, pipeline_context
 from orchestrator.models.fields import iso, now, parse_time
@@ -24,9 +25,7 @@ BLOCKING = {"failed", "timed_out", "cancelled", "interrupted", "skipped"}
 
 
 class PipelineRunActor(pykka.ThreadingActor):
-    def __init__(
-        self, run: dict, pipeline: dict, supervisor: Any, storage: Any, previous: dict | None
-    ) -> None:
+    def __init__(self, run: dict, pipeline: dict, supervisor: Any, storage: Any) -> None:
         super().__init__()
         self.run = {**run, "steps": [dict(step) for step in run["steps"]]}
         self.steps = {step["id"]: step for step in self.run["steps"]}
@@ -35,10 +34,7 @@ class PipelineRunActor(pykka.ThreadingActor):
         self.on_failure = pipeline["on_failure"]
         self.supervisor = supervisor
         self.storage = storage
-        kept = {s["step"]: s["context"] for s in (previous or {}).get("steps", [])}
-        self.snapshots = {
-            k: v for k, v in kept.items() if self.steps.get(k, {}).get("state") == "succeeded"
-        }
+        self.snapshots: dict[str, dict] = {}
         self.stop_reason: str | None = None
         self.halted = False
         self.log = get_logger("orchestrator.pipeline").bind(
@@ -48,6 +44,7 @@ class PipelineRunActor(pykka.ThreadingActor):
     def on_receive(self, message: Any) -> None:
         match message:
             case m.Start():
+                self._keep_snapshots()
                 self.run.update(state=RunState.RUNNING, started_at=iso(now()))
                 self.run["queued_at"] = self.run["queued_at"] or self.run["started_at"]
                 self.log.info("pipeline run started", steps=len(self.steps))
@@ -59,6 +56,18 @@ class PipelineRunActor(pykka.ThreadingActor):
                 self._step_done(self.steps[step_id], run, stdout)
             case m.Cancel(reason):
                 self._cancel(reason)
+
+    def _keep_snapshots(self) -> None:
+        """A retry keeps the steps that succeeded before: their contexts come from those runs."""
+        for step in self.run["steps"]:
+            if step["state"] == RunState.SUCCEEDED and step["run_id"]:
+                try:
+                    run = self.storage.ask(m.GetRun(step["run_id"]))
+                    stdout = self.storage.ask(m.GetOutput(step["run_id"]))["stdout"]
+                except NotFound:  # purged from the history since: no snapshot to keep
+                    continue
+                ctx_id = ids.context_id(step["job_id"])
+                self.snapshots[step["id"]] = context_from_run(ctx_id, run, stdout)
 
     def _save(self) -> None:
         self.storage.tell(m.SaveRun({**self.run, "steps": [dict(s) for s in self.run["steps"]]}))

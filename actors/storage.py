@@ -71,15 +71,12 @@ class StorageActor(pykka.ThreadingActor):
                 return page(found, limit, cursor, lambda record: self.show(kind, record))
             case m.GetDefinition(ref, kind):
                 return self.defs(kind).require(ref)
-            case m.CreateRun(owner_id, trigger, at, env, steps, pipeline_run_id):
-                owner = store.definitions(owner_id).require(owner_id)
-                run = ops.create_run(store, owner, trigger, at, env)
-                if steps is not None:
-                    run["steps"] = list(steps)
-                run["pipeline_run_id"] = pipeline_run_id
-                store.runs.save(run)
+            case m.CreateRun(kind, ref, trigger, at, env, retry_of, pipeline_run_id):
+                owner, run = ops.new_run_request(
+                    store, kind, ref, trigger, at, env, retry_of, pipeline_run_id
+                )
                 self.pending_events.append(run)
-                return run
+                return owner, run
             case m.GetRun(ref):
                 return dict(store.runs.require(ref))
             case m.ListRuns(owner, kind, state, since, until, limit, cursor):

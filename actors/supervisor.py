@@ -19,7 +19,6 @@ from orchestrator.errors import Conflict, NotFound, Unavailable
 from orchestrator.log import get_logger
 from orchestrator.models.fields import iso, now, parse_time
 from orchestrator.models.run import TERMINAL, RunState
-from orchestrator.store.pipeline_ops import fresh_steps, retry_steps
 
 log = get_logger("orchestrator.supervisor")
 EMPTY_OUTPUT = {"stdout": "", "stderr": "", "truncated": False}
@@ -40,10 +39,8 @@ class SupervisorActor(pykka.ThreadingActor):
 
     def on_receive(self, message: Any) -> Any:
         match message:
-            case m.Run(kind, ref, trigger, at, env):
-                return self._submit(kind, ref, trigger, at, env)
-            case m.RetryRun(ref=ref):
-                return self._retry(ref)
+            case m.Admit(run, owner):
+                self._admit_new(run, owner)
             case m.CancelRun(ref):
                 return self._cancel(self.storage.ask(m.GetRun(ref)))
             case m.StartPlanned(run_id):
@@ -83,37 +80,16 @@ class SupervisorActor(pykka.ThreadingActor):
                     "queued": len(self.admission.queue),
                 }
 
-    def _submit(
-        self, kind: str, ref: str, trigger: dict, at: Any, env: dict, steps: list | None = None
-    ) -> dict:
+    def _admit_new(self, run: dict, owner: dict) -> None:
+        """A run Storage just recorded: plan it for later, or begin it now."""
         if not self.accepting:
+            self._save_final(run, RunState.INTERRUPTED, "The server shut down first.")
             raise Unavailable("The server is shutting down; no new runs are accepted.")
-        owner = self.storage.ask(m.GetDefinition(ref, kind))
-        if not owner.get("enabled", True):
-            raise Conflict(f"The {kind} '{owner['name']}' is disabled; enable it to run it.")
-        if kind == "pipeline":
-            steps = steps or fresh_steps(owner)
-        run = self.storage.ask(
-            m.CreateRun(owner["id"], trigger, at, env, tuple(steps) if steps else None)
-        )
         if run["state"] == RunState.SCHEDULED:
             self._arm(run)
             log.info("run planned", run_id=run["id"], owner_id=owner["id"], at=run["scheduled_for"])
         else:
             self.begin(run, owner)
-        return run
-
-    def _retry(self, ref: str) -> dict:
-        old = self.storage.ask(m.GetRun(ref))
-        if old["state"] not in TERMINAL:
-            raise Conflict(f"Run {old['id']} is still {old['state']}; it cannot be retried.")
-        trigger = {"type": "retry", "by": old["id"]}
-        if old["kind"] == "job":
-            return self._submit("job", old["owner_id"], trigger, None, {})
-        pipeline = self.storage.ask(m.GetDefinition(old["owner_id"], "pipeline"))
-        return self._submit(
-            "pipeline", old["owner_id"], trigger, None, {}, retry_steps(pipeline, old)
-        )
 
     def begin(self, run: dict, owner: dict) -> None:
         """Queue a job run, or start the actor of a pipeline run."""
@@ -121,8 +97,7 @@ class SupervisorActor(pykka.ThreadingActor):
             self.admission.enqueue(run, owner)
             self._admit()
             return
-        previous = self.storage.ask(m.GetContext(owner["id"]))
-        ref = PipelineRunActor.start(run, owner, self.actor_ref, self.storage, previous)
+        ref = PipelineRunActor.start(run, owner, self.actor_ref, self.storage)
         self.pipelines[run["id"]] = ref
         ref.tell(m.Start())
 
@@ -150,19 +125,14 @@ class SupervisorActor(pykka.ThreadingActor):
         parent = self.pipelines.get(pipeline_run_id)
         if parent is None:
             return
+        trigger = {"type": "pipeline", "by": pipeline_run_id}
+        message = m.CreateRun("job", job_id, trigger, None, env, None, pipeline_run_id)
         try:
-            job = self.storage.ask(m.GetDefinition(job_id, "job"))
-        except NotFound:
-            gone = {
-                "id": None,
-                "state": RunState.FAILED,
-                "exit_code": None,
-                "error": f"Job {job_id} no longer exists.",
-            }
+            job, run = self.storage.ask(message)
+        except (NotFound, Conflict) as err:
+            gone = {"id": None, "state": RunState.FAILED, "exit_code": None, "error": err.message}
             parent.tell(m.StepFinished(step_id, gone, ""))
             return
-        trigger = {"type": "pipeline", "by": pipeline_run_id}
-        run = self.storage.ask(m.CreateRun(job_id, trigger, None, env, None, pipeline_run_id))
         self.parents[run["id"]] = (pipeline_run_id, step_id)
         parent.tell(m.StepStarted(step_id, run["id"], RunState.QUEUED))
         if not self.accepting:

@@ -64,6 +64,15 @@ class Config:
         return _absolute(self.logging.dir) if self.logging.dir else self.data_dir / "logs"
 
     @property
+    def key_path(self) -> Path:
+        """The Fernet key file (used when ORCH_SECRET_KEY is not set)."""
+        return (
+            _absolute(self.security.key_file)
+            if self.security.key_file
+            else self.data_dir / "secret.key"
+        )
+
+    @property
     def store_path(self) -> Path:
         return (
             _absolute(self.store.path) if self.store.path else self.data_dir / "orchestrator.sqlite"

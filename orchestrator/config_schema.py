@@ -154,6 +154,10 @@ class StoreConfig:
 @dataclass(frozen=True)
 class SecurityConfig:
     session_ttl: int = key(86400, POSITIVE_INT)
+    min_password_length: int = key(10, Rule(int, low=8, high=1000))
+    login_max_failures: int = key(5, POSITIVE_INT)
+    login_window: float = key(300.0, POSITIVE)
+    key_file: str = key("", TEXT)
 
 
 SECTIONS: dict[str, type] = {

@@ -21,6 +21,7 @@ from orchestrator.execution.leftovers import stop_leftovers
 from orchestrator.execution.local import LocalExecutor
 from orchestrator.log import get_logger
 from orchestrator.models.job import JobDefaults
+from orchestrator.security.rotation import finish_pending_rotation, key_source
 from orchestrator.store.store import Store
 
 log = get_logger("orchestrator.runtime")
@@ -31,7 +32,9 @@ class Runtime:
         self.config = config
         self.hub = EventHub()
         started = time.perf_counter()
-        store = Store(config.store_path)
+        source = key_source(config)
+        store = Store(config.store_path, source)
+        finish_pending_rotation(store, source)
         jobs = config.jobs
         defaults = JobDefaults(
             jobs.default_timeout, jobs.default_max_attempts, jobs.default_retry_delay

@@ -113,6 +113,33 @@ def init(obj: tuple[Config, bool], admin_password: str | None, admin_api_key: st
         logs.close()
 
 
+@main.command("rotate-key")
+@click.pass_obj
+def rotate_key(obj: tuple[Config, bool]) -> None:
+    """Seal every secret in the store with a new key (run it while the server is stopped)."""
+    from orchestrator.security.rotation import key_source, rotate
+    from orchestrator.store.store import Store
+
+    config, debug = obj
+    logs = _logs(config, debug)
+    source = key_source(config)
+    try:
+        store = Store(config.store_path, source)
+    except OrchestratorError as err:
+        logs.close()
+        raise click.ClickException(err.message) from None
+    try:
+        key = rotate(store, source)
+    finally:
+        store.close()
+        logs.close()
+    if source.env_key:
+        click.echo("Secrets are now sealed with a new key. Set ORCH_SECRET_KEY to:")
+        click.echo(key.decode())
+    else:
+        click.echo(f"Secrets are now sealed with a new key, written to {source.key_file}.")
+
+
 @main.command("check-config")
 @click.pass_obj
 def check_config(obj: tuple[Config, bool]) -> None:

@@ -127,6 +127,7 @@ class TestJobDefinitions:
         job = create_job(cli, tmp_path)
         result = cli("jobs", "delete", job["id"])
         assert result.returncode == 0 and job["id"] in result.stdout
+        assert cli("jobs", "delete", job["id"], "--force").returncode == 1
         missing = cli("jobs", "get", job["id"])
         assert missing.returncode == 1
         assert missing.stderr.startswith("error: ") and missing.stderr.count("\n") == 1
@@ -154,10 +155,12 @@ class TestRunWait:
     def test_failure_exits_1(self, cli: Cli, tmp_path: Path):
         """run --wait exits 1 when the run fails, still printing it, with the reason on stderr."""
         job = create_job(cli, tmp_path, "exit 3")
-        result = cli("jobs", "run", job["id"], "--wait", "--timeout", "60")
+        result = cli("--output", "json", "jobs", "run", job["id"], "--wait", "--timeout", "60")
         assert result.returncode == 1
-        assert "failed" in result.stdout
-        assert result.stderr.startswith("error: run R") and "exit code 3" in result.stderr
+        run = json.loads(result.stdout)
+        assert (run["state"], run["exit_code"]) == ("failed", 3)
+        assert result.stderr.startswith(f"error: run {run['id']} failed")
+        assert result.stderr.count("\n") == 1
 
     def test_run_env(self, cli: Cli, tmp_path: Path):
         """--env K=V reaches the run's environment."""
@@ -178,3 +181,18 @@ class TestRunWait:
         assert cli("runs", "wait", run["id"], "--timeout", "60").returncode == 0
         listed = json.loads(cli("--output", "json", "jobs", "runs", job["name"]).stdout)
         assert [item["id"] for item in listed["items"]] == [run["id"]]
+
+    def test_wait_gives_up_after_timeout(self, cli: Cli, tmp_path: Path):
+        """run --wait --timeout stops waiting for a longer run, prints it, and exits 1."""
+        job = create_job(cli, tmp_path, "sleep 3")
+        result = cli("--output", "json", "jobs", "run", job["id"], "--wait", "--timeout", "0.5")
+        assert result.returncode == 1
+        assert json.loads(result.stdout)["state"] in {"queued", "running"}
+        assert "still" in result.stderr and result.stderr.count("\n") == 1
+
+    def test_run_at_a_later_time(self, cli: Cli, tmp_path: Path):
+        """run --at 1h plans the run: it is scheduled for about an hour from now."""
+        job = create_job(cli, tmp_path)
+        run = json.loads(cli("--output", "json", "jobs", "run", job["id"], "--at", "1h").stdout)
+        assert run["state"] == "scheduled" and run["scheduled_for"]
+        assert cli("runs", "cancel", run["id"]).returncode == 0

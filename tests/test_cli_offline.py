@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -157,7 +158,11 @@ class TestConfig:
         assert resolve("http://opt:3", "opt-key").api_key == "opt-key"
         assert resolve("http://opt:3", None).server == "http://opt:3"
 
-    @pytest.mark.skipif(not hasattr(__import__("os"), "getuid"), reason="POSIX permissions")
+    def test_scheme_is_optional(self):
+        """A server given as host:port means plain HTTP."""
+        assert resolve("localhost:9000", None).server == "http://localhost:9000"
+
+    @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
     def test_saved_file_is_private(self, isolated: Path):
         """The file that may hold a key is readable by its owner only."""
         path = save_file({"api_key": "secret"})

@@ -128,8 +128,10 @@ class TestVerdict:
     def test_states(self):
         """Only succeeded is success; active states are not finished; unknown ones are."""
         assert verdict({"id": "R1", "state": "succeeded"}, 5) is None
-        failed = verdict({"id": "R1", "state": "failed", "exit_code": 3, "error": "boom"}, 5)
-        assert failed == "run R1 failed with exit code 3: boom"
+        failed = verdict({"id": "R1", "state": "failed", "exit_code": 3, "error": None}, 5)
+        assert failed == "run R1 failed with exit code 3"
+        explained = verdict({"id": "R1", "state": "timed_out", "error": "Killed after 5 s."}, 5)
+        assert explained == "run R1 timed_out: Killed after 5 s."
         assert "still running" in verdict({"id": "R1", "state": "running"}, 5)
         assert not is_finished({"state": "retrying"})
         assert is_finished({"state": "some_future_state"})

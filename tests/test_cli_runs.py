@@ -55,7 +55,8 @@ class TestRuns:
         shown = cli("runs", "get", run["id"])
         assert shown.returncode == 0 and run["id"] in shown.stdout and "failed" in shown.stdout
         waited = cli("runs", "wait", run["id"])
-        assert waited.returncode == 1 and "exit code 4" in waited.stderr
+        assert waited.returncode == 1
+        assert waited.stderr.startswith(f"error: run {run['id']} failed")
 
     def test_cancel_a_running_run(self, cli: Cli, server: ServerProcess, tmp_path: Path):
         """cancel stops a running run; cancelling it again is a conflict (exit 1)."""
@@ -66,6 +67,23 @@ class TestRuns:
         waited = json.loads(cli("--output", "json", "runs", "wait", run["id"]).stdout)
         assert waited["state"] == "cancelled"
         assert cli("runs", "cancel", run["id"]).returncode == 1
+
+    def test_wait_polls_until_the_end(self, cli: Cli, server: ServerProcess, tmp_path: Path):
+        """runs wait follows a run that is still going and exits 0 once it succeeded."""
+        body = {"name": f"job-{uuid.uuid4().hex[:8]}", "command": "sleep 1", "workdir": "/"}
+        job = server.request("POST", "/jobs", body)[1]
+        run = server.request("POST", f"/jobs/{job['id']}/run")[1]
+        result = cli("--output", "json", "runs", "wait", run["id"], "--timeout", "30")
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["state"] == "succeeded"
+
+    def test_retry_starts_a_new_run(self, cli: Cli, server: ServerProcess, tmp_path: Path):
+        """retry of a failed run starts another run of the same job."""
+        job, run = finished_run(server, tmp_path, "exit 1")
+        result = cli("--output", "json", "runs", "retry", run["id"])
+        assert result.returncode == 0, result.stderr
+        again = json.loads(result.stdout)
+        assert again["id"] != run["id"] and again["owner_id"] == job["id"]
 
     def test_unknown_run(self, cli: Cli):
         """A run that does not exist is one error line and exit code 1."""

@@ -101,11 +101,24 @@ def run_route(kind: str) -> Callable[[web.Request], Awaitable[web.Response]]:
         wait = query_bool(request, "wait")
         timeout = query_float(request, "timeout", default=60.0, maximum=86400.0)
         trigger = {"type": "api", "by": user_of(request)}
-        svc = services(request)
-        message = m.Run(kind, request.match_info["id"], trigger, wanted["at"], wanted["env"])
-        if not wait:
-            return reply(public_run(await ask(svc.supervisor, message)), status=202)
-        done = await wait_for_run(svc, lambda: ask(svc.supervisor, message), timeout)
-        return reply(public_run(done), status=200 if done["state"] in TERMINAL else 202)
+        message = m.CreateRun(kind, request.match_info["id"], trigger, wanted["at"], wanted["env"])
+        return await start_run(request, message, wait, timeout)
 
     return run
+
+
+async def start_run(
+    request: web.Request, message: m.CreateRun, wait: bool, timeout: float
+) -> web.Response:
+    """Record the run (Storage commits it), hand it to the Supervisor, answer it or its end."""
+    svc = services(request)
+
+    async def act() -> dict:
+        owner, run = await ask(svc.storage, message)
+        await ask(svc.supervisor, m.Admit(run, owner))
+        return run
+
+    if not wait:
+        return reply(public_run(await act()), status=202)
+    done = await wait_for_run(svc, act, timeout)
+    return reply(public_run(done), status=200 if done["state"] in TERMINAL else 202)

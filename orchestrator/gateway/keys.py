@@ -9,6 +9,7 @@ from aiohttp import web
 
 from orchestrator.config import Config
 from orchestrator.events import EventHub
+from orchestrator.gateway.principal_cache import PrincipalCache
 from orchestrator.log import LogControl
 
 
@@ -24,3 +25,4 @@ class Services:
 
 
 SERVICES = web.AppKey("services", Services)
+PRINCIPALS = web.AppKey("principals", PrincipalCache)

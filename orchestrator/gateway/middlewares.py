@@ -21,6 +21,7 @@ from orchestrator.errors import (
 )
 from orchestrator.gateway.bridge import ask
 from orchestrator.gateway.http import reply, services
+from orchestrator.gateway.keys import PRINCIPALS
 from orchestrator.log import get_logger
 
 log = get_logger("orchestrator.gateway")
@@ -29,6 +30,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 OPEN_PATHS = {"/health", "/version", "/openapi.json", "/docs", "/auth/login", "/"}
 OPEN_PREFIXES = ("/docs/", "/ui")
 RANK = {"reader": 0, "writer": 1, "admin": 2}
+PRINCIPAL_PATHS = ("/users", "/keys", "/auth/")
 ADMIN_ROUTES = {("PUT", "/system/log-level")}
 
 
@@ -76,12 +78,18 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
     token = _token(request)
     if not token:
         raise Unauthorized("This route needs an API key: send 'Authorization: Bearer <key>'.")
-    principal = await ask(services(request).storage, m.Authenticate(token))
+    cache = request.app[PRINCIPALS]
+    principal = cache.get(token)
+    if principal is None:
+        principal = await ask(services(request).storage, m.Authenticate(token))
+        cache.put(token, principal)
     request["principal"] = principal
     request["token"] = token
     needed = _needed_role(request)
     if RANK[principal["role"]] < RANK[needed]:
         raise Forbidden(f"This action needs the {needed} role; you are {principal['role']}.")
+    if request.method != "GET" and request.path.startswith(PRINCIPAL_PATHS):
+        cache.clear()  # users, keys or sessions may change: no stale principal survives
     return await handler(request)
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from aiohttp import web
 
 from actors import messages as m
+from orchestrator.errors import Conflict
 from orchestrator.gateway.bridge import ask
-from orchestrator.gateway.http import query_choice, query_time, reply, services, user_of
+from orchestrator.gateway.definitions import start_run
+from orchestrator.gateway.http import query_choice, query_time, reply, services
 from orchestrator.gateway.waiting import wait_for_run
-from orchestrator.models.run import RunState, public_run
+from orchestrator.models.run import TERMINAL, RunState, public_run
 from orchestrator.store.store import check_limit
 
 routes = web.RouteTableDef()
@@ -53,5 +55,11 @@ async def cancel_run(request: web.Request) -> web.Response:
 
 @routes.post("/runs/{id}/retry")
 async def retry_run(request: web.Request) -> web.Response:
-    message = m.RetryRun(request.match_info["id"], user_of(request))
-    return reply(public_run(await ask(services(request).supervisor, message)), status=202)
+    """A new run of the same job or pipeline; a pipeline keeps the steps that succeeded."""
+    old = await ask(services(request).storage, m.GetRun(request.match_info["id"]))
+    if old["state"] not in TERMINAL:
+        raise Conflict(f"Run {old['id']} is still {old['state']}; it cannot be retried.")
+    trigger = {"type": "retry", "by": old["id"]}
+    retry_of = old["id"] if old["kind"] == "pipeline" else None
+    message = m.CreateRun(old["kind"], old["owner_id"], trigger, None, {}, retry_of)
+    return await start_run(request, message, wait=False, timeout=0)

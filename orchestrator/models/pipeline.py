@@ -177,3 +177,22 @@ def public_pipeline(pipeline: dict, job_names: dict[str, str | None], extra: dic
     shown["steps"] = [{**s, "job_name": job_names.get(s["job"])} for s in pipeline["steps"]]
     shown.update(extra)
     return shown
+
+
+def run_steps(pipeline: dict, retry_of: dict | None = None) -> list[dict]:
+    """The step list of a new pipeline run: every step pending, except, for a retry, the steps
+    that succeeded in the retried run, which keep their run and context."""
+    kept = {}
+    if retry_of is not None:
+        kept = {s["id"]: s for s in retry_of.get("steps", []) if s["state"] == "succeeded"}
+    return [
+        kept.get(step["id"])
+        or {
+            "id": step["id"],
+            "job_id": step["job"],
+            "run_id": None,
+            "state": "pending",
+            "attempts": 0,
+        }
+        for step in pipeline["steps"]
+    ]

@@ -84,6 +84,7 @@ class Principals:
             "role": user["role"],
             "via": via,
             "token_id": record["id"],
+            "expires_at": record.get("expires_at"),
         }
 
     def login(self, username: str, password: str, ttl: float) -> dict[str, Any]:

@@ -10,20 +10,53 @@ from collections.abc import Iterator, Mapping
 
 from orchestrator import ids
 from orchestrator.errors import Conflict, NotFound
+from orchestrator.security.crypto import SecretBox
 from orchestrator.store.tables import Table
 
 
 class Definitions(Mapping[str, dict]):
-    def __init__(self, prefix: str, label: str, table: Table) -> None:
+    """`secrets` names the fields sealed on disk: a string, or an object of strings."""
+
+    def __init__(
+        self,
+        prefix: str,
+        label: str,
+        table: Table,
+        box: SecretBox,
+        secrets: tuple[str, ...] = (),
+    ) -> None:
         self.prefix = prefix
         self.label = label
         self.table = table
+        self.box = box
+        self.secrets = secrets
         self.records: dict[str, dict] = {}
         self.names: dict[str, str] = {}
         stored = sorted((v for _, v in table.items()), key=lambda r: r.get("created_at") or "")
         for record in stored:
+            record = self._convert(record, box.open)
             self.records[record["id"]] = record
             self.names[record["name"]] = record["id"]
+
+    def _convert(self, record: dict, change) -> dict:
+        """A copy of the record with every secret field passed through `change`."""
+        if not self.secrets:
+            return record
+        copy = dict(record)
+        for name in self.secrets:
+            value = copy.get(name)
+            if isinstance(value, dict):
+                copy[name] = {k: change(v) for k, v in value.items()}
+            elif isinstance(value, str) and value:
+                copy[name] = change(value)
+        return copy
+
+    def reseal(self, box: SecretBox) -> int:
+        """Write every record again sealed by `box` (key rotation); returns how many."""
+        self.box = box
+        for record in self.records.values():
+            self.table.put(record["id"], self._convert(record, box.seal))
+        return len(self.records) if self.secrets else 0
 
     def __getitem__(self, key: str) -> dict:
         return self.records[key]
@@ -61,7 +94,7 @@ class Definitions(Mapping[str, dict]):
             del self.names[old["name"]]
         self.records[record["id"]] = record
         self.names[record["name"]] = record["id"]
-        self.table.put(record["id"], record)
+        self.table.put(record["id"], self._convert(record, self.box.seal))
         return record
 
     def remove(self, record_id: str) -> dict:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from orchestrator.models.pipeline import run_steps
 from orchestrator.store.operations import create_run
-from orchestrator.store.pipeline_ops import fresh_steps
 from orchestrator.store.store import Store
 
 
@@ -30,7 +30,7 @@ def fire_targets(store: Store, schedule_id: str) -> tuple[list[tuple[dict, dict]
         else:
             run = create_run(store, owner, trigger, None, {})
             if target.startswith("P"):
-                run["steps"] = fresh_steps(owner)
+                run["steps"] = run_steps(owner)
                 store.runs.save(run)
             started.append((owner, run))
             continue

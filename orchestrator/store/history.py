@@ -23,6 +23,7 @@ class RunHistory:
         self.records: dict[str, dict] = {}
         self.by_owner: dict[str, list[str]] = {}
         self.active: Counter[str] = Counter()  # owner ID -> runs scheduled, queued or running
+        self.planned: dict[str, set[str]] = {}  # owner ID -> IDs of its `scheduled` runs
         stored = sorted((v for _, v in runs.items()), key=lambda r: r.get("created_at") or "")
         for run in stored:
             self._index(run)
@@ -37,10 +38,13 @@ class RunHistory:
         old = self.records.get(run["id"])
         if old is None:
             self.by_owner.setdefault(run["owner_id"], []).append(run["id"])
-        elif old["state"] in ACTIVE:
-            self.active[run["owner_id"]] -= 1
-        if run["state"] in ACTIVE:
-            self.active[run["owner_id"]] += 1
+        else:
+            self.active[run["owner_id"]] -= old["state"] in ACTIVE
+            if old["state"] == "scheduled":
+                self.planned[run["owner_id"]].discard(run["id"])
+        self.active[run["owner_id"]] += run["state"] in ACTIVE
+        if run["state"] == "scheduled":
+            self.planned.setdefault(run["owner_id"], set()).add(run["id"])
         self.records[run["id"]] = run
 
     def save(self, run: dict) -> None:
@@ -59,11 +63,7 @@ class RunHistory:
 
     def planned_of(self, owner_id: str) -> list[str]:
         """The `scheduled_for` times of an owner's planned runs."""
-        return [
-            self.records[r]["scheduled_for"]
-            for r in self.by_owner.get(owner_id, ())
-            if self.records[r]["state"] == "scheduled"
-        ]
+        return [self.records[r]["scheduled_for"] for r in self.planned.get(owner_id, ())]
 
     def active_owners(self) -> set[str]:
         return {owner for owner, count in self.active.items() if count > 0}

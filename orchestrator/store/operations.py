@@ -14,6 +14,7 @@ from orchestrator import ids
 from orchestrator.errors import Conflict, InvalidReference, NotFound, ValidationError
 from orchestrator.models.fields import iso, now
 from orchestrator.models.job import JOB_FIELD_ORDER, JobDefaults, public_job, validate_job
+from orchestrator.models.pipeline import run_steps
 from orchestrator.models.run import CUT_BY_RESTART, RunState, new_run
 from orchestrator.store.schedule_ops import drop_target_everywhere, schedules_using
 from orchestrator.store.store import Store
@@ -107,6 +108,28 @@ def create_run(
     run["env"] = env
     store.runs.save(run)
     return run
+
+
+def new_run_request(
+    store: Store,
+    kind: str,
+    ref: str,
+    trigger: dict,
+    at: datetime | None,
+    env: dict,
+    retry_of: str | None = None,
+    pipeline_run_id: str | None = None,
+) -> tuple[dict, dict]:
+    """Record a run of a job or pipeline given by ID or name; returns (owner, run)."""
+    owner = store.definitions(kind).require(ref)
+    if not owner.get("enabled", True):
+        raise Conflict(f"The {kind} '{owner['name']}' is disabled; enable it to run it.")
+    run = create_run(store, owner, trigger, at, env)
+    run["pipeline_run_id"] = pipeline_run_id
+    if kind == "pipeline":
+        run["steps"] = run_steps(owner, store.runs.require(retry_of) if retry_of else None)
+    store.runs.save(run)
+    return owner, run
 
 
 def list_runs(store: Store, owner: str | None, **filters: Any) -> Iterator[dict]:

@@ -6,7 +6,6 @@ from typing import Any
 
 from orchestrator.models.fields import iso, now
 from orchestrator.models.pipeline import public_pipeline, validate_pipeline
-from orchestrator.models.run import RunState
 from orchestrator.store.operations import check_unused
 from orchestrator.store.store import Store
 
@@ -48,17 +47,3 @@ def delete_pipeline(store: Store, ref: str, force: bool) -> dict:
     check_unused(store, pipeline, force)
     store.drop_context(pipeline["id"])
     return store.pipelines.remove(pipeline["id"])
-
-
-def fresh_steps(pipeline: dict) -> list[dict]:
-    """The step list of a new pipeline run: every step pending."""
-    return [
-        {"id": s["id"], "job_id": s["job"], "run_id": None, "state": "pending", "attempts": 0}
-        for s in pipeline["steps"]
-    ]
-
-
-def retry_steps(pipeline: dict, old_run: dict) -> list[dict]:
-    """Steps of a retry: succeeded steps keep their run and context, the others run again."""
-    kept = {s["id"]: s for s in old_run.get("steps", []) if s["state"] == RunState.SUCCEEDED}
-    return [kept.get(step["id"]) or step for step in fresh_steps(pipeline)]

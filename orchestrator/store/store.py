@@ -13,6 +13,7 @@ from typing import Any
 from orchestrator import ids
 from orchestrator.errors import Conflict, NotFound, ValidationError
 from orchestrator.models.context import empty_context
+from orchestrator.security.crypto import KeySource, SecretBox, unlock
 from orchestrator.store.definitions import Definitions
 from orchestrator.store.history import RunHistory
 from orchestrator.store.tables import Tables
@@ -21,17 +22,34 @@ KINDS = {"J": "job", "P": "pipeline"}
 
 
 class Store:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, keys: KeySource) -> None:
         self.tables = Tables(path)
-        self.jobs = Definitions("J", "job", self.tables["jobs"])
-        self.pipelines = Definitions("P", "pipeline", self.tables["pipelines"])
-        self.schedules = Definitions("S", "schedule", self.tables["schedules"])
+        meta = self.tables["meta"]
+        try:
+            self.box, check = unlock(keys, meta.get("key_check"))
+        except Exception:
+            self.tables.close()
+            raise
+        if check is not None:
+            meta.put("key_check", check)
+            self.tables.flush()
+        self.jobs = Definitions("J", "job", self.tables["jobs"], self.box, ("secret_env",))
+        self.pipelines = Definitions("P", "pipeline", self.tables["pipelines"], self.box)
+        self.schedules = Definitions("S", "schedule", self.tables["schedules"], self.box)
         self.marks: dict[str, dict] = dict(self.tables["schedule_marks"].items())
         self.runs = RunHistory(self.tables["runs"], self.tables["outputs"])
         self.contexts: dict[str, dict] = dict(self.tables["contexts"].items())
 
     def flush(self) -> int:
         return self.tables.flush()
+
+    def reseal(self, box: SecretBox) -> int:
+        """Seal every secret again with `box` (whose first key is the new one) and commit."""
+        count = sum(d.reseal(box) for d in (self.jobs, self.pipelines, self.schedules))
+        self.box = box
+        self.tables["meta"].put("key_check", box.check_value())
+        self.flush()
+        return count
 
     def close(self) -> None:
         self.tables.close()

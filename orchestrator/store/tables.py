@@ -1,9 +1,9 @@
 """The tables of the one SQLite file, through sqlitedict, JSON-encoded (never pickle).
 
-Each table is its own sqlitedict connection. Writes are buffered here and flushed one table at a
-time, each with its own commit, so that two connections never hold open write transactions at
-once (which would make SQLite answer "database is locked"), and so that many writes arriving
-together share one commit.
+Each table is a sqlitedict of its own, used to create the table and to read it. Writes are
+buffered here and flushed together through one connection in one transaction: one commit for all
+that arrived together, and never two connections holding open write transactions at once (which
+would make SQLite answer "database is locked").
 """
 
 from __future__ import annotations
@@ -57,18 +57,17 @@ class Table:
         """Everything stored (flushed), in rowid order."""
         return self.db.iteritems()
 
-    def flush(self) -> int:
-        """Write and commit what is pending; return how many keys were written."""
+    def drain(self, writer: Any) -> int:
+        """Queue the pending writes on the `writer` connection (no commit); return how many."""
         if not self.pending:
             return 0
         pending, self.pending = self.pending, {}
-        puts = [(k, v) for k, v in pending.items() if v is not _DELETED]
+        puts = [(k, _encode(v)) for k, v in pending.items() if v is not _DELETED]
         deletes = [(k,) for k, v in pending.items() if v is _DELETED]
         if puts:
-            self.db.update(puts)
+            writer.executemany(f'REPLACE INTO "{self.name}" (key, value) VALUES (?, ?)', puts)
         if deletes:
-            self.db.conn.executemany(f'DELETE FROM "{self.name}" WHERE key = ?', deletes)
-        self.db.commit(blocking=True)
+            writer.executemany(f'DELETE FROM "{self.name}" WHERE key = ?', deletes)
         return len(pending)
 
     def close(self) -> None:
@@ -101,7 +100,12 @@ class Tables:
         return self.all[name]
 
     def flush(self) -> int:
-        return sum(table.flush() for table in self.all.values())
+        """Write everything pending in every table, then commit once."""
+        writer = self.all["meta"].db.conn
+        written = sum(table.drain(writer) for table in self.all.values())
+        if written:
+            writer.commit(blocking=True)
+        return written
 
     def close(self) -> None:
         self.flush()

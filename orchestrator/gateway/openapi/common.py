@@ -90,10 +90,23 @@ def list_of(item: str, description: str) -> Schema:
 
 
 def json_content(schema: Schema, example: Any = None) -> dict[str, Any]:
+    """A JSON media type; a dict of `Example` objects as `example` becomes named `examples`."""
     media: dict[str, Any] = {"schema": schema}
-    if example is not None:
+    if isinstance(example, Examples):
+        media["examples"] = dict(example)
+    elif example is not None:
         media["example"] = example
     return {"application/json": media}
+
+
+class Examples(dict):
+    """Named examples (name -> {"summary", "value"}), for answers that come in several forms."""
+
+    @classmethod
+    def of(cls, **named: tuple[str, Any]) -> Examples:
+        return cls(
+            {name: {"summary": summary, "value": value} for name, (summary, value) in named.items()}
+        )
 
 
 def reply(description: str, schema: Schema | None = None, example: Any = None) -> dict[str, Any]:

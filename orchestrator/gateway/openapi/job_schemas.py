@@ -10,10 +10,12 @@ COMMAND_TEXT = (
     "Shell command, run with the platform shell (`/bin/sh -c` on POSIX, `cmd /c` on Windows) "
     "in `workdir`, in its own process group so that timeout and cancel kill the whole tree. "
     "`$$(name)` inserts a context: `name` is a context ID (`CJ...`/`CP...`), an owner ID "
-    "(`J...`/`P...`) or an owner name. Each reference is replaced at run time by a reference to "
-    "an environment variable holding the context's content (`${ORCH_CTX_1}` on POSIX), so "
-    "context text is never run as shell code. A reference that matches nothing fails the run "
-    "before it starts, with a clear error."
+    "(`J...`/`P...`) or an owner name (1-200 letters, digits, `_`, `.`, `-`); a pipeline's "
+    "context is its last step's output. Each reference is replaced at run time by a reference "
+    "to an environment variable holding the context's content (`${ORCH_CTX_1}` on POSIX: "
+    'quote it, `"$$(name)"`, to keep the text as one word), so context text is never run '
+    "as shell code. A reference that matches nothing, or a name that is both a job's and a "
+    "pipeline's, fails the run before it starts (no attempt), with an `error` that names it."
 )
 
 JOB_EXAMPLE = {
@@ -94,7 +96,7 @@ def job_fields(patch: bool) -> dict[str, Schema]:
         "enabled": {
             "type": "boolean",
             "default": True,
-            "description": "A disabled job is kept but not started by schedules.",
+            "description": "A disabled job is kept, but running it directly is a 409.",
         },
         "max_concurrent": {
             "type": "integer",
@@ -130,7 +132,7 @@ def schemas() -> dict[str, Schema]:
             job_fields(patch=True), description="Only the fields sent change; the rest stay."
         ),
         "Job": obj(output, list(output), closed=False),
-        "JobList": list_of("Job", "A page of jobs, in name order."),
+        "JobList": list_of("Job", "A page of jobs, in creation order."),
         "JobCopy": obj(
             {
                 "name": {
@@ -146,7 +148,10 @@ def schemas() -> dict[str, Schema]:
                 "at": timestamp(
                     "Start at this time instead of now; a future time makes a `scheduled` run."
                 ),
-                "env": string_map("Extra environment variables for this run only."),
+                "env": string_map(
+                    "Extra environment variables for this run only (for a pipeline run, for "
+                    "the job run of each of its steps)."
+                ),
             }
         ),
     }

@@ -84,8 +84,11 @@ def paths() -> dict[str, Any]:
                 "deleteJob",
                 "jobs",
                 "Delete a job",
-                "Delete the job and its context. A job that a pipeline uses is a 409 unless "
-                "`force=true`, which also removes it from schedules.",
+                "Delete the job and its context; its runs stay in the history. A job that a "
+                "pipeline uses (`details.pipelines` lists their names), that a schedule "
+                "targets, or that has a run in progress is a 409 unless `force=true`, which "
+                "also removes it from schedules; a run in progress goes on, and the pipelines "
+                "keep a step whose job is gone (`job_name` null), which fails when it runs.",
                 {"204": reply("Deleted.")},
                 errors=(404, 409),
                 role="writer",
@@ -94,7 +97,8 @@ def paths() -> dict[str, Any]:
                         "force",
                         "query",
                         {"type": "boolean", "default": False},
-                        "Delete even while pipelines use the job; remove it from schedules.",
+                        "Delete even while pipelines use the job, schedules target it or a run "
+                        "is going.",
                     )
                 ],
             ),
@@ -122,12 +126,13 @@ def paths() -> dict[str, Any]:
                 "`running`, or `scheduled` when `at` is in the future). With `wait=true` the "
                 "server answers when the run has finished (200), or with 202 and the run as it "
                 "stands when `timeout` passes first. A `$$(name)` reference that matches no "
-                "context fails the run before it starts (the run says why in `error`).",
+                "context, or whose name is both a job's and a pipeline's, fails the run "
+                "before it starts (the run says why in `error`). A disabled job is a 409.",
                 {
                     "200": reply("`wait=true`: the finished run.", ref("Run"), RUN_EXAMPLE),
                     "202": reply("The run, accepted.", ref("Run"), queued),
                 },
-                errors=(400, 404, 413, 503),
+                errors=(400, 404, 409, 413, 503),
                 role="writer",
                 parameters=[
                     param(

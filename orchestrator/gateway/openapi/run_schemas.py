@@ -22,7 +22,6 @@ RUN_EXAMPLE = {
     "exit_code": 0,
     "error": None,
     "truncated": False,
-    "env": [],
     "attempts": [
         {
             "number": 1,
@@ -99,27 +98,27 @@ def schemas() -> dict[str, Schema]:
             "description": "True when stdout or stderr passed `jobs.max_output_bytes` (1 MiB "
             "per stream by default) and the rest was dropped.",
         },
-        "env": {
+        "attempts": {
             "type": "array",
-            "items": {"type": "string"},
-            "description": "Names of the extra variables the run request set (not values).",
+            "items": ref("Attempt"),
+            "description": "The attempts of a job run; always empty for a pipeline run (its "
+            "steps have their own job runs).",
         },
-        "attempts": {"type": "array", "items": ref("Attempt")},
         "steps": {
             "type": "array",
-            "description": "Pipeline runs only: one entry per step.",
-            "items": obj(
-                {
-                    "id": {"type": "string", "description": "Step name."},
-                    "job_id": {"type": "string"},
-                    "run_id": nullable(RUN_ID),
-                    "state": {"anyOf": [ref("RunState"), {"const": "skipped"}]},
-                },
-                ["id", "job_id", "run_id", "state"],
-                closed=False,
-            ),
+            "items": ref("StepRun"),
+            "description": "Pipeline runs only: one entry per step, in the pipeline's order. "
+            "A pipeline run's `exit_code` is its last step's, and its output (`GET "
+            "/runs/{id}/output`) is the last step's stdout.",
         },
-        "pipeline_run_id": nullable({**RUN_ID, "description": "Set on the run of a step."}),
+        "pipeline_run_id": nullable(
+            {
+                **RUN_ID,
+                "description": "Set on the job run of a pipeline step: the pipeline run it "
+                'belongs to (its `trigger` is then `{"type": "pipeline", "by": '
+                "<that run's ID>}`).",
+            }
+        ),
     }
     required = ["id", "kind", "owner_id", "owner_name", "state", "trigger", "attempts"]
     return {
@@ -138,7 +137,23 @@ def schemas() -> dict[str, Schema]:
             },
             ["stdout", "stderr", "truncated"],
         ),
-        "Context": obj(context_fields(), list(CONTEXT_EXAMPLE), closed=False),
+        "JobContext": obj(
+            {**context_fields(), "kind": {"type": "string", "const": "job"}},
+            list(CONTEXT_EXAMPLE),
+            closed=False,
+            description="A job's context: the stdout of its latest run that ended succeeded, "
+            "failed or timed out.",
+        ),
+        "Context": {
+            "oneOf": [ref("JobContext"), ref("PipelineContext")],
+            "discriminator": {
+                "propertyName": "kind",
+                "mapping": {
+                    "job": "#/components/schemas/JobContext",
+                    "pipeline": "#/components/schemas/PipelineContext",
+                },
+            },
+        },
         "ContextList": list_of("Context", "A page of contexts."),
     }
 
@@ -152,7 +167,7 @@ def context_fields() -> dict[str, Schema]:
         "content": {
             "type": "string",
             "description": "The stdout of the owner's latest run (for a pipeline, of its last "
-            "step); empty until the owner has run.",
+            "step in `steps` order); empty until the owner has run.",
         },
         "run_id": nullable(RUN_ID),
         "generated_at": maybe_time("When the content was produced."),
@@ -162,17 +177,4 @@ def context_fields() -> dict[str, Schema]:
         "attempts": {"type": ["integer", "null"], "description": "Attempts the run needed."},
         "size": {"type": "integer", "minimum": 0, "description": "Size of `content` in bytes."},
         "truncated": {"type": "boolean", "description": "The output passed the size cap."},
-        "steps": {
-            "type": "array",
-            "description": "Pipelines only: each step's job context at the time.",
-            "items": obj(
-                {
-                    "step": {"type": "string"},
-                    "job_id": {"type": "string"},
-                    "context": ref("Context"),
-                },
-                ["step", "job_id", "context"],
-                closed=False,
-            ),
-        },
     }
