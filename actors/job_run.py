@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-import pykka
-
 from actors import messages as m
+from actors.pooled import PooledActor
 from actors.timekeeper import Timekeeper
 from orchestrator import ids
 from orchestrator.errors import InvalidReference
@@ -40,7 +39,7 @@ class RunSettings:
     kill_grace: float
 
 
-class JobRunActor(pykka.ThreadingActor):
+class JobRunActor(PooledActor):
     def __init__(self, run: dict, job: dict, supervisor: Any, settings: RunSettings) -> None:
         super().__init__()
         self.run = dict(run)

@@ -96,11 +96,14 @@ class PipelineRunActor(pykka.ThreadingActor):
 
     def _step_done(self, step: dict, run: dict, stdout: str) -> None:
         step.update(state=run["state"], run_id=run["id"] or step["run_id"])
+        if run.get("error"):
+            step["error"] = run["error"]
         if run["id"] is not None and run["state"] in ("succeeded", "failed", "timed_out"):
             ctx_id = ids.context_id(step["job_id"])
             self.snapshots[step["id"]] = context_from_run(ctx_id, run, stdout)
         if run["state"] != RunState.SUCCEEDED and self.stop_reason is None:
-            if step["attempts"] < self.max_attempts:
+            retriable = run["state"] in (RunState.FAILED, RunState.TIMED_OUT)
+            if retriable and step["attempts"] < self.max_attempts:
                 self.log.info("step failed, will retry", step=step["id"], attempt=step["attempts"])
                 self._launch(step)
                 self._save()
@@ -156,4 +159,5 @@ def _error(state: RunState, failed: dict | None) -> str:
         return "The server shut down while the pipeline run was going."
     if failed is None:
         return "Some steps did not run."
-    return f"Step '{failed['id']}' ended {failed['state']}."
+    reason = f": {failed['error']}" if failed.get("error") else "."
+    return f"Step '{failed['id']}' ended {failed['state']}{reason}"

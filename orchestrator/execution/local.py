@@ -13,7 +13,6 @@ import errno
 import logging
 import os
 import subprocess
-import threading
 import time
 from datetime import UTC, datetime
 
@@ -23,6 +22,7 @@ from orchestrator.execution.output import CappedBuffer, Watcher
 from orchestrator.execution.substitution import needs_delayed_expansion
 from orchestrator.execution.thread_watch import ThreadWatcher
 from orchestrator.execution.tree import ProcessTree, clear_leftovers, tree_of
+from orchestrator.threadpool import POOL
 
 log = logging.getLogger(__name__)
 
@@ -35,18 +35,18 @@ class LocalExecutor:
     """Runs attempts on this machine with the platform shell."""
 
     def start(self, spec: AttemptSpec, on_done: DoneCallback) -> Execution:
-        """Start the attempt on a daemon thread and return its handle at once."""
+        """Start the attempt on a pooled thread and return its handle at once."""
         handle = Execution()
         attempt = _Attempt(spec, handle, on_done)
         try:
-            threading.Thread(target=attempt.run, name="attempt", daemon=True).start()
+            POOL.submit(attempt.run)
         except RuntimeError as exc:  # no thread left: still one result, never an exception
             attempt.finish(Outcome.ERROR, error=f"could not start: {exc}")
         return handle
 
 
 class _Attempt:
-    """One attempt from start to result, run on its own thread."""
+    """One attempt from start to result, run on a thread of its own while it lasts."""
 
     def __init__(self, spec: AttemptSpec, handle: Execution, on_done: DoneCallback) -> None:
         self.spec = spec

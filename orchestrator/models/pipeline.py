@@ -117,6 +117,8 @@ def _check_graph(check: Checker, steps: list[dict]) -> None:
         if step["id"] in seen:
             check.fail(f"steps[{index}].id", f"duplicate step id '{step['id']}'")
         seen.add(step["id"])
+    if check.problems:
+        return  # with duplicate ids, dependency problems would only be echoes of them
     for index, step in enumerate(steps):
         for dep in step["depends_on"]:
             if dep not in seen:
