@@ -162,7 +162,7 @@ class SaveRunResult:
     context: dict[str, Any] | None
 
 
-# --- Storage: principals (asks) ------------------------------------------------------------
+# --- Storage: users, keys, sessions and the audit trail --------------------------------------
 
 
 @dataclass(frozen=True)
@@ -171,9 +171,15 @@ class Authenticate:
 
 
 @dataclass(frozen=True)
-class Login:
+class LoginRecord:
+    """A user's ID, password hash and state, for the gateway to check a password; or None."""
+
     username: str
-    password: str
+
+
+@dataclass(frozen=True)
+class StartSession:
+    user_id: str
     ttl: float
 
 
@@ -184,10 +190,73 @@ class Logout:
 
 @dataclass(frozen=True)
 class BootstrapAdmin:
-    """Create the admin user and key when no user exists; replies the credentials or None."""
+    """Create the admin user and key when no user exists; replies True if it did."""
 
-    password: str | None
-    api_key: str | None
+    password_hash: str
+    api_key: str
+
+
+@dataclass(frozen=True)
+class ListUsers:
+    pass
+
+
+@dataclass(frozen=True)
+class GetUser:
+    ref: str
+
+
+@dataclass(frozen=True)
+class CreateUser:
+    fields: dict[str, Any]  # with `password_hash`, never the password
+    by: str
+
+
+@dataclass(frozen=True)
+class UpdateUser:
+    ref: str
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DeleteUser:
+    ref: str
+
+
+@dataclass(frozen=True)
+class CreateKey:
+    principal: dict[str, Any]
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ListKeys:
+    principal: dict[str, Any]
+    user: str | None = None
+
+
+@dataclass(frozen=True)
+class RevokeKey:
+    principal: dict[str, Any]
+    ref: str
+
+
+@dataclass(frozen=True)
+class Audit:
+    """Tell: append one record to the audit trail."""
+
+    entry: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ListAudit:
+    user: str | None = None
+    action: str | None = None
+    target: str | None = None
+    since: str | None = None
+    until: str | None = None
+    limit: int = 100
+    cursor: str | None = None
 
 
 # --- Supervisor ----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import Any
 import pykka
 
 from actors import messages as m
+from actors import storage_principals as principals
 from orchestrator.events import EventHub
 from orchestrator.log import get_logger
 from orchestrator.models.job import JobDefaults
@@ -153,15 +154,8 @@ class StorageActor(pykka.ThreadingActor):
         return None if isinstance(message, m.Delete) else record
 
     def principal_request(self, message: Any) -> Any:
-        match message:
-            case m.Authenticate(token):
-                return self.principals.authenticate(token)
-            case m.Login(username, password, ttl):
-                return self.principals.login(username, password, ttl)
-            case m.Logout(token):
-                return self.principals.logout(token)
-            case m.BootstrapAdmin(password, api_key):
-                return self.principals.bootstrap_admin(password, api_key)
+        if isinstance(message, principals.HANDLED):
+            return principals.handle(self.principals, self.store.audit, message)
         raise TypeError(f"Storage cannot handle {type(message).__name__}")
 
 
@@ -186,9 +180,6 @@ _ACKED = (
     m.CreateRun,
     m.ResetContext,
     m.Recover,
-    m.Login,
-    m.Logout,
-    m.BootstrapAdmin,
     m.Flush,
     m.ScheduleTarget,
     m.SetEnabled,
@@ -198,4 +189,4 @@ _ACKED = (
 
 
 def _acks(message: Any) -> bool:
-    return isinstance(message, _ACKED)
+    return isinstance(message, (_ACKED, principals.ACKED))

@@ -9,13 +9,14 @@ import secrets
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CONFUSABLE = str.maketrans({"I": "1", "L": "1", "O": "0"})
-LENGTHS = {"J": 8, "P": 8, "S": 8, "U": 8, "K": 8, "W": 8, "R": 12}
+LENGTHS = {"J": 8, "P": 8, "S": 8, "U": 8, "K": 8, "W": 8, "R": 12, "A": 12}
 _BODY = re.compile(r"^[0-9A-HJKMNP-TV-Z]+$")
 
 
 def new_id(prefix: str) -> str:
     """Draw a fresh random ID with the given prefix (uniqueness is checked by the store)."""
-    return prefix + "".join(secrets.choice(ALPHABET) for _ in range(LENGTHS[prefix]))
+    raw = secrets.token_bytes(LENGTHS[prefix])
+    return prefix + "".join(ALPHABET[byte & 31] for byte in raw)
 
 
 def as_id(text: str, prefix: str) -> str | None:

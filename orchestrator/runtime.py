@@ -22,6 +22,7 @@ from orchestrator.execution.local import LocalExecutor
 from orchestrator.log import get_logger
 from orchestrator.models.job import JobDefaults
 from orchestrator.security.rotation import finish_pending_rotation, key_source
+from orchestrator.security.secrets import API_KEY_PREFIX, hash_password, new_password, new_token
 from orchestrator.store.store import Store
 
 log = get_logger("orchestrator.runtime")
@@ -33,7 +34,7 @@ class Runtime:
         self.hub = EventHub()
         started = time.perf_counter()
         source = key_source(config)
-        store = Store(config.store_path, source)
+        store = Store(config.store_path, source, config.log_dir)
         finish_pending_rotation(store, source)
         jobs = config.jobs
         defaults = JobDefaults(
@@ -68,7 +69,19 @@ class Runtime:
         self.supervisor.ask(m.StartSchedules())
 
     def bootstrap_admin(self, password: str | None, api_key: str | None) -> dict[str, Any] | None:
-        return self.storage.ask(m.BootstrapAdmin(password, api_key))
+        """Create the first admin when the store has no user; returns what to show, or None.
+
+        Only generated secrets are shown (and written to initial-admin.txt); ones given through
+        the environment are already known to whoever set them.
+        """
+        generated = {}
+        if password is None:
+            password = generated["password"] = new_password()
+        if api_key is None:
+            api_key = generated["api_key"] = new_token(API_KEY_PREFIX)
+        if not self.storage.ask(m.BootstrapAdmin(hash_password(password), api_key)):
+            return None
+        return {"username": "admin", **generated}
 
     def drain(self, grace: float) -> None:
         """Let running runs finish within `grace` seconds, then cut what is left."""

@@ -99,14 +99,21 @@ async def _serve(config: Config, app: web.Application, runtime: Any) -> int:
 
 
 def announce_admin(config: Config, created: dict[str, str]) -> None:
-    """Show the first admin's credentials once, and keep them in a file only the owner reads."""
+    """Show the first admin's generated secrets once, and keep them in a file only the owner
+    reads. Secrets given through the environment are neither shown nor written."""
+    shown = {k: created[k] for k in ("password", "api_key") if k in created}
+    if not shown:
+        log.info("admin user created with the password and API key from the environment")
+        return
     path = config.data_dir / "initial-admin.txt"
-    text = (
-        "Orchestrator initial admin credentials (shown once; keep them safe):\n"
-        f"  username: {created['username']}\n  password: {created['password']}\n"
-        f"  api key:  {created['api_key']}\n"
-        f"  server:   http://{config.server.host}:{config.server.port}\n"
-    )
+    lines = [
+        "Orchestrator initial admin credentials (shown once; keep them safe):",
+        f"  username: {created['username']}",
+    ]
+    lines += [f"  password: {shown['password']}"] if "password" in shown else []
+    lines += [f"  api key:  {shown['api_key']}"] if "api_key" in shown else []
+    lines += [f"  server:   http://{config.server.host}:{config.server.port}"]
+    text = "\n".join(lines) + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:

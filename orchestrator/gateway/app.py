@@ -4,21 +4,48 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from orchestrator.gateway import auth, contexts, docs, jobs, pipelines, runs, schedules, system
-from orchestrator.gateway.keys import PRINCIPALS, SERVICES, Services
-from orchestrator.gateway.middlewares import authenticate, errors
+from orchestrator.gateway import (
+    api_keys,
+    audit_trail,
+    auth,
+    contexts,
+    docs,
+    jobs,
+    pipelines,
+    runs,
+    schedules,
+    system,
+    users,
+)
+from orchestrator.gateway.keys import PRINCIPALS, SERVICES, THROTTLE, Services
+from orchestrator.gateway.middlewares import audit, authenticate, errors
 from orchestrator.gateway.principal_cache import PrincipalCache
+from orchestrator.security.throttle import LoginThrottle
 
-RESOURCES = (system, auth, jobs, pipelines, schedules, runs, contexts, docs)
+RESOURCES = (
+    system,
+    auth,
+    users,
+    api_keys,
+    audit_trail,
+    jobs,
+    pipelines,
+    schedules,
+    runs,
+    contexts,
+    docs,
+)
 
 
 def create_app(services: Services) -> web.Application:
     app = web.Application(
-        middlewares=[errors, authenticate],
+        middlewares=[audit, errors, authenticate],
         client_max_size=services.config.server.max_body_bytes,
     )
     app[SERVICES] = services
     app[PRINCIPALS] = PrincipalCache()
+    security = services.config.security
+    app[THROTTLE] = LoginThrottle(security.login_max_failures, security.login_window)
     for module in RESOURCES:
         app.router.add_routes(module.routes)
     app.router.add_get("/", _home)

@@ -11,6 +11,7 @@ from orchestrator.config import Config
 from orchestrator.events import EventHub
 from orchestrator.gateway.principal_cache import PrincipalCache
 from orchestrator.log import LogControl
+from orchestrator.security.throttle import LoginThrottle
 
 
 @dataclass(frozen=True)
@@ -26,3 +27,4 @@ class Services:
 
 SERVICES = web.AppKey("services", Services)
 PRINCIPALS = web.AppKey("principals", PrincipalCache)
+THROTTLE = web.AppKey("throttle", LoginThrottle)

@@ -1,11 +1,12 @@
 """Middlewares: the one place errors become API.md's envelope, and where callers are identified.
 
-Authorization is a small table of minimum roles: reading needs `reader`, changing needs
-`writer`, and the few admin routes are listed. A principal's role is checked here, once.
+Authorization follows the route table in `authorization.py`: the caller's role is checked here,
+once, and the actions it lists are written to the audit trail.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -19,6 +20,7 @@ from orchestrator.errors import (
     PayloadTooLarge,
     Unauthorized,
 )
+from orchestrator.gateway.authorization import OPEN, rule_for
 from orchestrator.gateway.bridge import ask
 from orchestrator.gateway.http import reply, services
 from orchestrator.gateway.keys import PRINCIPALS
@@ -27,16 +29,15 @@ from orchestrator.log import get_logger
 log = get_logger("orchestrator.gateway")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-OPEN_PATHS = {"/health", "/version", "/openapi.json", "/docs", "/auth/login", "/"}
-OPEN_PREFIXES = ("/docs/", "/ui")
 RANK = {"reader": 0, "writer": 1, "admin": 2}
 PRINCIPAL_PATHS = ("/users", "/keys", "/auth/")
-ADMIN_ROUTES = {("PUT", "/system/log-level")}
 
 
 def envelope(error: OrchestratorError) -> web.Response:
     body = {"error": {"code": error.code, "message": error.message, "details": error.details}}
-    return reply(body, status=error.status)
+    response = reply(body, status=error.status)
+    response.headers.update(getattr(error, "headers", {}))
+    return response
 
 
 @web.middleware
@@ -73,7 +74,9 @@ def _http_error(err: web.HTTPException) -> OrchestratorError:
 
 @web.middleware
 async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
-    if request.path in OPEN_PATHS or request.path.startswith(OPEN_PREFIXES):
+    """Identify the caller (API key or session token) and check the route's minimum role."""
+    needed, _ = _rule(request)
+    if needed == OPEN:
         return await handler(request)
     token = _token(request)
     if not token:
@@ -85,7 +88,6 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
         cache.put(token, principal)
     request["principal"] = principal
     request["token"] = token
-    needed = _needed_role(request)
     if RANK[principal["role"]] < RANK[needed]:
         raise Forbidden(f"This action needs the {needed} role; you are {principal['role']}.")
     if request.method != "GET" and request.path.startswith(PRINCIPAL_PATHS):
@@ -93,18 +95,52 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
     return await handler(request)
 
 
+@web.middleware
+async def audit(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Record every audited action with its caller and outcome, once the answer is known."""
+    response = await handler(request)
+    _, action = _rule(request)
+    principal = request.get("principal")
+    if action is None or (principal is None and action != "auth.login"):
+        return response
+    result = _result_of(response)
+    target = request.match_info.get("id") or result.get("id")
+    details = {k: v for k, v in (("result", result.get("id")),) if v and v != target}
+    if response.status >= 400:
+        details["error"] = result.get("error", {}).get("code")
+    entry = {
+        "user": principal["username"] if principal else request.get("audit_user"),
+        "role": principal["role"] if principal else None,
+        "action": action,
+        "target": target,
+        "outcome": "success" if response.status < 400 else "failure",
+        "status": response.status,
+        "client": request.remote,
+        "details": details,
+    }
+    services(request).storage.tell(m.Audit(entry))
+    return response
+
+
+def _rule(request: web.Request) -> tuple[str, str | None]:
+    resource = request.match_info.route.resource
+    if resource is None:  # no such route: let the router answer 404 without a key
+        return OPEN, None
+    return rule_for(request.method, resource.canonical)
+
+
+def _result_of(response: web.StreamResponse) -> dict:
+    body = getattr(response, "body", None)
+    if not isinstance(body, bytes) or not body.startswith(b"{"):
+        return {}
+    try:
+        return json.loads(body)
+    except ValueError:
+        return {}
+
+
 def _token(request: web.Request) -> str | None:
     header = request.headers.get("Authorization", "")
     if header[:7].lower() == "bearer ":
         return header[7:].strip() or None
     return request.headers.get("X-API-Key") or None
-
-
-def _needed_role(request: web.Request) -> str:
-    route = request.match_info.route.resource
-    path = route.canonical if route is not None else request.path
-    if (request.method, path) in ADMIN_ROUTES:
-        return "admin"
-    if request.method in ("GET", "HEAD") or path in ("/auth/logout", "/me"):
-        return "reader"
-    return "writer"

@@ -51,3 +51,8 @@ def _b64(data: bytes) -> str:
 
 def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+# Checked against when a username does not exist, so that the answer takes as long as for a
+# real user and does not reveal which usernames exist.
+DUMMY_HASH = hash_password(secrets.token_urlsafe(16))

@@ -14,6 +14,7 @@ from orchestrator import ids
 from orchestrator.errors import Conflict, NotFound, ValidationError
 from orchestrator.models.context import empty_context
 from orchestrator.security.crypto import KeySource, SecretBox, unlock
+from orchestrator.store.audit import AuditTrail
 from orchestrator.store.definitions import Definitions
 from orchestrator.store.history import RunHistory
 from orchestrator.store.tables import Tables
@@ -22,7 +23,7 @@ KINDS = {"J": "job", "P": "pipeline"}
 
 
 class Store:
-    def __init__(self, path: Path, keys: KeySource) -> None:
+    def __init__(self, path: Path, keys: KeySource, log_dir: Path | None = None) -> None:
         self.tables = Tables(path)
         meta = self.tables["meta"]
         try:
@@ -39,6 +40,7 @@ class Store:
         self.marks: dict[str, dict] = dict(self.tables["schedule_marks"].items())
         self.runs = RunHistory(self.tables["runs"], self.tables["outputs"])
         self.contexts: dict[str, dict] = dict(self.tables["contexts"].items())
+        self.audit = AuditTrail(self.tables["audit"], log_dir)
 
     def flush(self) -> int:
         return self.tables.flush()
@@ -53,6 +55,7 @@ class Store:
 
     def close(self) -> None:
         self.tables.close()
+        self.audit.close()
 
     def fresh_id(self, prefix: str) -> str:
         while True:

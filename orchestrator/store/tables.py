@@ -89,6 +89,7 @@ class Tables:
         "users",
         "api_keys",
         "sessions",
+        "audit",
     )
 
     def __init__(self, path: Path) -> None:

@@ -1,0 +1,27 @@
+"""REST resource: the audit trail (`GET /audit`, admins only), newest first."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from actors import messages as m
+from orchestrator.gateway.bridge import ask
+from orchestrator.gateway.http import query_time, reply, services
+from orchestrator.store.store import check_limit
+
+routes = web.RouteTableDef()
+
+
+@routes.get("/audit")
+async def list_audit(request: web.Request) -> web.Response:
+    q = request.query
+    message = m.ListAudit(
+        user=q.get("user"),
+        action=q.get("action"),
+        target=q.get("target"),
+        since=query_time(request, "since"),
+        until=query_time(request, "until"),
+        limit=check_limit(q.get("limit")),
+        cursor=q.get("cursor"),
+    )
+    return reply(await ask(services(request).storage, message))
