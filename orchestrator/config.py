@@ -21,9 +21,11 @@ from orchestrator.config_schema import (
     ExecutionConfig,
     JobsConfig,
     LoggingConfig,
+    RetentionConfig,
     SecurityConfig,
     ServerConfig,
     StoreConfig,
+    WebhooksConfig,
 )
 from orchestrator.errors import ConfigError
 
@@ -53,6 +55,8 @@ class Config:
     execution: ExecutionConfig = field(default_factory=ExecutionConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
     security: SecurityConfig = field(default_factory=SecurityConfig)
+    retention: RetentionConfig = field(default_factory=RetentionConfig)
+    webhooks: WebhooksConfig = field(default_factory=WebhooksConfig)
 
     @property
     def data_dir(self) -> Path:

@@ -144,6 +144,23 @@ class JobsConfig:
 class ExecutionConfig:
     max_concurrent_runs: int = key(16, POSITIVE_INT)
     kill_grace: float = key(5.0, NOT_NEGATIVE)
+    max_cpu_percent: float = key(100.0, Rule(float, low=0, high=100, exclusive_low=True))
+    min_free_memory_mb: int = key(0, COUNT)
+
+
+@dataclass(frozen=True)
+class RetentionConfig:
+    runs_days: float = key(30.0, POSITIVE)
+    keep_last_runs: int = key(10, COUNT)
+    audit_days: float = key(90.0, POSITIVE)
+    logs_days: float = key(14.0, POSITIVE)
+
+
+@dataclass(frozen=True)
+class WebhooksConfig:
+    timeout: float = key(10.0, POSITIVE)
+    max_attempts: int = key(5, POSITIVE_INT)
+    retry_base: float = key(1.0, POSITIVE)
 
 
 @dataclass(frozen=True)
@@ -167,6 +184,8 @@ SECTIONS: dict[str, type] = {
     "execution": ExecutionConfig,
     "store": StoreConfig,
     "security": SecurityConfig,
+    "retention": RetentionConfig,
+    "webhooks": WebhooksConfig,
 }
 
 RULES: dict[str, Rule] = {
