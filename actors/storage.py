@@ -132,7 +132,7 @@ class StorageActor(pykka.ThreadingActor):
             case m.Flush():
                 return None
             case _:
-                return self.principal_request(message)
+                return self.extension_request(message)
 
     def defs(self, kind: str):
         return self.store.definitions(kind)
@@ -153,9 +153,10 @@ class StorageActor(pykka.ThreadingActor):
         log.info(f"{message.kind} {done}", id=record["id"], name=record["name"], by=user)
         return None if isinstance(message, m.Delete) else record
 
-    def principal_request(self, message: Any) -> Any:
-        if isinstance(message, principals.HANDLED):
-            return principals.handle(self.principals, self.store.audit, message)
+    def extension_request(self, message: Any) -> Any:
+        for extension in EXTENSIONS:
+            if isinstance(message, extension.HANDLED):
+                return extension.handle(self, message)
         raise TypeError(f"Storage cannot handle {type(message).__name__}")
 
 
@@ -171,6 +172,10 @@ def _select(store: Store, records, tag: str | None, state: str | None, q: str | 
         yield record
 
 
+# Modules that handle further messages on the Storage actor's thread, each by responsibility:
+# every one exports HANDLED (the message types), ACKED (those committed before the reply) and
+# handle(storage_actor, message).
+EXTENSIONS = (principals,)
 _PAST = {"Create": "created", "Update": "updated", "Copy": "copied", "Delete": "deleted"}
 _ACKED = (
     m.Create,
@@ -189,4 +194,4 @@ _ACKED = (
 
 
 def _acks(message: Any) -> bool:
-    return isinstance(message, (_ACKED, principals.ACKED))
+    return isinstance(message, _ACKED) or any(isinstance(message, e.ACKED) for e in EXTENSIONS)

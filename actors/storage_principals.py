@@ -47,7 +47,9 @@ ACKED = (
 )
 
 
-def handle(p: Principals, audit: AuditTrail, message: Any) -> Any:  # noqa: C901 - one arm each
+def handle(storage: Any, message: Any) -> Any:  # noqa: C901 - one arm per message
+    p: Principals = storage.principals
+    audit: AuditTrail = storage.store.audit
     match message:
         case m.Authenticate(token):
             return p.authenticate(token)

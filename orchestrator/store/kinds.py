@@ -11,6 +11,7 @@ from orchestrator.models.job import JobDefaults
 from orchestrator.store import operations as jobs
 from orchestrator.store import pipeline_ops as pipelines
 from orchestrator.store import schedule_ops as schedules
+from orchestrator.store import webhook_ops as webhooks
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,13 @@ def kind_ops(defaults: JobDefaults) -> dict[str, KindOps]:
             pipelines.copy_pipeline,
             pipelines.delete_pipeline,
             pipelines.show_pipeline,
+        ),
+        "webhook": KindOps(
+            webhooks.create_webhook,
+            webhooks.update_webhook,
+            webhooks.copy_webhook,
+            lambda store, ref, force: webhooks.delete_webhook(store, ref),
+            webhooks.show_webhook,
         ),
         "schedule": KindOps(
             schedules.create_schedule,

@@ -37,6 +37,7 @@ class Store:
         self.jobs = Definitions("J", "job", self.tables["jobs"], self.box, ("secret_env",))
         self.pipelines = Definitions("P", "pipeline", self.tables["pipelines"], self.box)
         self.schedules = Definitions("S", "schedule", self.tables["schedules"], self.box)
+        self.webhooks = Definitions("W", "webhook", self.tables["webhooks"], self.box, ("secret",))
         self.marks: dict[str, dict] = dict(self.tables["schedule_marks"].items())
         self.runs = RunHistory(self.tables["runs"], self.tables["outputs"])
         self.contexts: dict[str, dict] = dict(self.tables["contexts"].items())
@@ -47,7 +48,8 @@ class Store:
 
     def reseal(self, box: SecretBox) -> int:
         """Seal every secret again with `box` (whose first key is the new one) and commit."""
-        count = sum(d.reseal(box) for d in (self.jobs, self.pipelines, self.schedules))
+        kinds = (self.jobs, self.pipelines, self.schedules, self.webhooks)
+        count = sum(d.reseal(box) for d in kinds)
         self.box = box
         self.tables["meta"].put("key_check", box.check_value())
         self.flush()
@@ -60,13 +62,13 @@ class Store:
     def fresh_id(self, prefix: str) -> str:
         while True:
             candidate = ids.new_id(prefix)
-            taken = (self.jobs, self.pipelines, self.schedules, self.runs)
+            taken = (self.jobs, self.pipelines, self.schedules, self.webhooks, self.runs)
             if not any(candidate in records for records in taken):
                 return candidate
 
     def definitions(self, some_id: str) -> Definitions:
         """The definitions of the kind an ID (or kind name) belongs to."""
-        kinds = {"J": self.jobs, "P": self.pipelines, "S": self.schedules}
+        kinds = {"J": self.jobs, "P": self.pipelines, "S": self.schedules, "W": self.webhooks}
         return kinds[some_id[0].upper()]
 
     def owner_extra(self, record: dict) -> dict[str, Any]:

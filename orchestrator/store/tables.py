@@ -90,6 +90,8 @@ class Tables:
         "api_keys",
         "sessions",
         "audit",
+        "webhooks",
+        "deliveries",
     )
 
     def __init__(self, path: Path) -> None:
