@@ -1,37 +1,84 @@
-"""Admission: which queued runs may start now, under the global and the per-job limits.
+"""Admission: which queued runs may start now, under the limits and the machine's resources.
 
-Pure bookkeeping, no threads: the Supervisor owns one and asks it what to start. A run whose job
-is at its `max_concurrent` waits without holding up runs of other jobs behind it, and runs of
-the same job start in the order they were queued.
+Pure bookkeeping, no threads: the Supervisor owns one and asks it what to start. A run waits
+while `execution.max_concurrent_runs` runs are going, while its job is at its
+`max_concurrent`, or while the machine lacks CPU or memory (from the latest resource sample).
+A run whose job is at its limit does not hold up runs of other jobs behind it; runs of the same
+job start in the order they were queued. Each waiting run has a reason a person can read.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ResourceLimits:
+    max_cpu_percent: float = 100.0
+    min_free_memory_mb: int = 0
 
 
 class Admission:
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, resources: ResourceLimits | None = None) -> None:
         self.limit = limit
+        self.resources = resources or ResourceLimits()
         self.queue: list[tuple[dict, dict]] = []
         self.running: dict[str, str] = {}  # run ID -> job ID
         self.per_job: Counter[str] = Counter()
+        self.cpu_percent: float | None = None
+        self.available_mb: float | None = None
+        self.reasons: dict[str, str] = {}  # queued run ID -> why it waits
 
     def enqueue(self, run: dict, job: dict) -> None:
         self.queue.append((run, job))
 
+    def observe(self, cpu_percent: float | None, available_mb: float | None) -> None:
+        """The latest resource sample of the machine."""
+        self.cpu_percent, self.available_mb = cpu_percent, available_mb
+
+    def machine_busy(self) -> str | None:
+        """Why the machine cannot take a new run now, or None."""
+        limits, cpu, free = self.resources, self.cpu_percent, self.available_mb
+        if limits.max_cpu_percent < 100 and cpu is not None and cpu > limits.max_cpu_percent:
+            return (
+                f"CPU use is {cpu:.0f}%, above execution.max_cpu_percent "
+                f"({limits.max_cpu_percent:g}%)"
+            )
+        if limits.min_free_memory_mb and free is not None and free < limits.min_free_memory_mb:
+            return (
+                f"{free:.0f} MiB of memory available, below execution.min_free_memory_mb "
+                f"({limits.min_free_memory_mb} MiB)"
+            )
+        return None
+
     def startable(self) -> list[tuple[dict, dict]]:
-        """Take from the queue, in order, every run that fits; they count as running."""
-        chosen, waiting = [], []
+        """Take from the queue, in order, every run that fits; they count as running.
+
+        `reasons` then holds why each run left in the queue waits.
+        """
+        busy = self.machine_busy()
+        chosen, waiting, reasons = [], [], {}
         for run, job in self.queue:
-            fits = len(self.running) < self.limit
-            if fits and self.per_job[job["id"]] < job["max_concurrent"]:
+            if busy is not None:
+                reasons[run["id"]] = busy
+            elif len(self.running) >= self.limit:
+                reasons[run["id"]] = (
+                    f"{len(self.running)} runs are going, the most allowed by "
+                    "execution.max_concurrent_runs"
+                )
+            elif self.per_job[job["id"]] >= job["max_concurrent"]:
+                reasons[run["id"]] = (
+                    f"job '{job['name']}' already has {self.per_job[job['id']]} "
+                    f"run(s) going (max_concurrent {job['max_concurrent']})"
+                )
+            else:
                 self.running[run["id"]] = job["id"]
                 self.per_job[job["id"]] += 1
                 chosen.append((run, job))
-            else:
-                waiting.append((run, job))
-        self.queue = waiting
+                continue
+            waiting.append((run, job))
+        self.queue, self.reasons = waiting, reasons
         return chosen
 
     def release(self, run_id: str) -> bool:
@@ -48,10 +95,11 @@ class Admission:
         """Take a queued run out of the queue (cancel); returns it, or None if not queued."""
         for index, (run, _) in enumerate(self.queue):
             if run["id"] == run_id:
+                self.reasons.pop(run_id, None)
                 return self.queue.pop(index)[0]
         return None
 
     def drain_queue(self) -> list[dict]:
         runs = [run for run, _ in self.queue]
-        self.queue = []
+        self.queue, self.reasons = [], {}
         return runs
