@@ -37,6 +37,7 @@ class RunSettings:
     executor: Any
     max_output_bytes: int
     kill_grace: float
+    notifier: Any = None  # told about critical errors (webhook `system.error`)
 
 
 class JobRunActor(PooledActor):

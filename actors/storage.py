@@ -12,7 +12,9 @@ from typing import Any
 import pykka
 
 from actors import messages as m
+from actors import storage_metrics as metrics
 from actors import storage_principals as principals
+from actors import storage_webhooks as webhooks
 from orchestrator.events import EventHub
 from orchestrator.log import get_logger
 from orchestrator.models.job import JobDefaults
@@ -38,6 +40,7 @@ class StorageActor(pykka.ThreadingActor):
         self.hub = hub
         self.pending_events: list[dict] = []
         self.pending_writes = 0
+        self.notifier: Any = None  # set by the Runtime once the Notifier runs
 
     def on_receive(self, message: Any) -> Any:
         reply = self.handle(message)
@@ -47,7 +50,14 @@ class StorageActor(pykka.ThreadingActor):
         return reply
 
     def flush(self) -> None:
-        self.store.flush()
+        try:
+            self.store.flush()
+        except Exception as err:
+            details = {"error": f"{type(err).__name__}: {err}"}
+            log.error("store write failed", **details)
+            if self.notifier is not None and self.notifier.is_alive():
+                self.notifier.tell(m.SystemError("The store could not write to disk.", details))
+            raise
         self.pending_writes = 0
         events, self.pending_events = self.pending_events, []
         for run in events:
@@ -175,7 +185,7 @@ def _select(store: Store, records, tag: str | None, state: str | None, q: str | 
 # Modules that handle further messages on the Storage actor's thread, each by responsibility:
 # every one exports HANDLED (the message types), ACKED (those committed before the reply) and
 # handle(storage_actor, message).
-EXTENSIONS = (principals,)
+EXTENSIONS = (principals, metrics, webhooks)
 _PAST = {"Create": "created", "Update": "updated", "Copy": "copied", "Delete": "deleted"}
 _ACKED = (
     m.Create,

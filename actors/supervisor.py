@@ -53,6 +53,9 @@ class SupervisorActor(pykka.ThreadingActor):
                 self.pipelines.pop(run_id, None)
             case m.RunCrashed(run_id, error):
                 log.error("run actor crashed", run_id=run_id, error=error)
+                if self.settings.notifier is not None:
+                    details = {"run_id": run_id, "error": error}
+                    self.settings.notifier.tell(m.SystemError("A run actor crashed.", details))
                 if run_id in self.job_runs:
                     run = self.storage.ask(m.GetRun(run_id))
                     self._ended(self._save_final(run, RunState.FAILED, error), "")

@@ -5,6 +5,7 @@ Kept apart from the HTTP side so tests and the `init` command can bring the acto
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any
 
@@ -12,6 +13,7 @@ import pykka
 
 from actors import messages as m
 from actors.job_run import RunSettings
+from actors.notifier import NotifierActor
 from actors.storage import StorageActor
 from actors.supervisor import SupervisorActor
 from actors.timekeeper import Timekeeper
@@ -21,6 +23,7 @@ from orchestrator.execution.leftovers import stop_leftovers
 from orchestrator.execution.local import LocalExecutor
 from orchestrator.log import get_logger
 from orchestrator.models.job import JobDefaults
+from orchestrator.models.run import TERMINAL
 from orchestrator.security.rotation import finish_pending_rotation, key_source
 from orchestrator.security.secrets import API_KEY_PREFIX, hash_password, new_password, new_token
 from orchestrator.store.store import Store
@@ -41,6 +44,9 @@ class Runtime:
             jobs.default_timeout, jobs.default_max_attempts, jobs.default_retry_delay
         )
         self.storage = StorageActor.start(store, defaults, self.hub)
+        self.notifier = NotifierActor.start(self.storage, config.webhooks)
+        self.storage.proxy().notifier = self.notifier
+        self._unsubscribe_notifier = self.hub.subscribe(self._run_changed)
         self.timekeeper = Timekeeper()
         settings = RunSettings(
             storage=self.storage,
@@ -48,6 +54,7 @@ class Runtime:
             executor=LocalExecutor(),
             max_output_bytes=jobs.max_output_bytes,
             kill_grace=config.execution.kill_grace,
+            notifier=self.notifier,
         )
         limit = config.execution.max_concurrent_runs
         self.supervisor = SupervisorActor.start(settings, limit)
@@ -64,9 +71,17 @@ class Runtime:
         found = self.storage.ask(m.Recover())
         if found["cut"]:
             log.warning("runs cut by the last stop are interrupted", runs=len(found["cut"]))
+            message = "Runs were cut by the last stop of the server and are now interrupted."
+            self.notifier.tell(m.SystemError(message, {"runs": found["cut"]}))
             stop_leftovers(set(found["cut"]), self.config.execution.kill_grace)
         self.supervisor.ask(m.ArmPlanned(tuple(found["planned"])))
         self.supervisor.ask(m.StartSchedules())
+
+    def _run_changed(self, run: dict[str, Any]) -> None:
+        """EventHub listener, on the Storage thread: hand finished runs to the Notifier."""
+        if run["state"] in TERMINAL:
+            with contextlib.suppress(pykka.ActorDeadError):
+                self.notifier.tell(m.RunEnded(run))
 
     def bootstrap_admin(self, password: str | None, api_key: str | None) -> dict[str, Any] | None:
         """Create the first admin when the store has no user; returns what to show, or None.
@@ -104,6 +119,11 @@ class Runtime:
     def stop(self) -> None:
         self.timekeeper.stop()
         self.supervisor.stop()
+        # The first flush announces the last run ends; the Notifier sends them (briefly) as it
+        # stops, and the second flush keeps the records of those deliveries.
+        self.storage.ask(m.Flush())
+        self._unsubscribe_notifier()
+        self.notifier.stop()
         self.storage.ask(m.Flush())
         pykka.ActorRegistry.stop_all()
         log.info("actors stopped")

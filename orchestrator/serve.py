@@ -56,7 +56,14 @@ def serve_forever(config: Config, debug: bool) -> int:
         if created:
             announce_admin(config, created)
         runtime.recover()
-        services = Services(config, runtime.supervisor, runtime.storage, runtime.hub, logs)
+        services = Services(
+            config,
+            runtime.supervisor,
+            runtime.storage,
+            runtime.hub,
+            logs,
+            notifier=runtime.notifier,
+        )
         return asyncio.run(_serve(config, create_app(services), runtime))
     except OrchestratorError as err:
         print(f"error: {err.message}", file=sys.stderr)

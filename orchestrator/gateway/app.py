@@ -16,6 +16,7 @@ from orchestrator.gateway import (
     schedules,
     system,
     users,
+    webhooks,
 )
 from orchestrator.gateway.keys import PRINCIPALS, SERVICES, THROTTLE, Services
 from orchestrator.gateway.middlewares import audit, authenticate, errors
@@ -33,6 +34,7 @@ RESOURCES = (
     schedules,
     runs,
     contexts,
+    webhooks,
     docs,
 )
 

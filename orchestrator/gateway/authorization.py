@@ -28,6 +28,10 @@ def _definitions(kind: str, base: str, runnable: bool = True) -> dict[tuple[str,
     return rules
 
 
+def _admin_only(rules: dict[tuple[str, str], Rule]) -> dict[tuple[str, str], Rule]:
+    return {route: (ADMIN, action) for route, (_, action) in rules.items()}
+
+
 RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/"): (OPEN, None),
     ("GET", "/health"): (OPEN, None),
@@ -69,6 +73,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/keys"): (READER, "key.create"),
     ("DELETE", "/keys/{id}"): (READER, "key.revoke"),
     ("GET", "/audit"): (ADMIN, None),
+    **_admin_only(_definitions("webhook", "/webhooks", runnable=False)),
+    ("POST", "/webhooks/{id}/test"): (ADMIN, "webhook.test"),
 }
 
 

@@ -23,6 +23,8 @@ class Services:
     storage: Any
     hub: EventHub
     logs: LogControl
+    sampler: Any = None  # the Sampler actor; without it, /metrics samples on the spot
+    notifier: Any = None  # the Notifier actor; without it, webhook tests answer 503
 
 
 SERVICES = web.AppKey("services", Services)

@@ -28,8 +28,11 @@ async def _answer(request: web.Request, message: object) -> web.Response:
 
 @routes.post("/schedules/{id}/targets")
 async def add_target(request: web.Request) -> web.Response:
-    check = Checker(await read_json(request), {"target"})
-    target = check.string("target", min_len=1, max_len=200)
+    body = await read_json(request)
+    check = Checker(body, {"target"})
+    if "target" not in body:
+        check.fail("target", "is required")
+    target = check.string("target", min_len=1, max_len=200) if "target" in body else None
     check.done()
     return await _answer(request, m.ScheduleTarget(request.match_info["id"], target, True))
 

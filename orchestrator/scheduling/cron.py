@@ -35,6 +35,9 @@ class Cron:
         fields = self.expression.split()
         if len(fields) not in (5, 6):
             raise CronError("must have 5 fields, or 6 with seconds first")
+        if any(f.upper() in ("R", "H") or f.upper().startswith(("R(", "H(")) for f in fields):
+            # croniter draws R anew at every computation: the time shown would not be kept.
+            raise CronError("random (R) and hashed (H) fields are not supported")
         if not croniter.is_valid(self.expression, second_at_beginning=self.with_seconds):
             raise CronError(f"'{self.expression}' is not a valid cron expression")
         try:

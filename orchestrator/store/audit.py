@@ -63,6 +63,16 @@ class AuditTrail:
                 continue
             yield record
 
+    def purge(self, before: str) -> int:
+        """Forget the records older than `before` (an ISO time in UTC, like theirs); returns how
+        many. The lines already in audit.log stay: log files have their own retention."""
+        old = [record for record in self.records if record["time"] < before]
+        if old:
+            self.records = [record for record in self.records if record["time"] >= before]
+            for record in old:
+                self.table.delete(record["id"])
+        return len(old)
+
     def close(self) -> None:
         if self.file is not None:
             for handler in list(self.file.handlers):

@@ -90,6 +90,28 @@ class RunHistory:
                 continue
             yield run
 
+    def remove(self, run_ids: Iterable[str]) -> int:
+        """Forget runs and their outputs (retention); every index follows. Returns how many."""
+        gone = {run_id for run_id in run_ids if run_id in self.records}
+        owners = set()
+        for run_id in gone:
+            run = self.records.pop(run_id)
+            owner = run["owner_id"]
+            owners.add(owner)
+            self.active[owner] -= run["state"] in ACTIVE
+            if run["state"] == "scheduled":
+                self.planned[owner].discard(run_id)
+            self.table.delete(run_id)
+            self.outputs.delete(run_id)
+        for owner in owners:
+            # One pass per owner keeps this linear however many runs go at once.
+            left = [run_id for run_id in self.by_owner[owner] if run_id not in gone]
+            if left:
+                self.by_owner[owner] = left
+            else:
+                del self.by_owner[owner]
+        return len(gone)
+
     def save_output(self, run_id: str, output: dict) -> None:
         self.outputs.put(run_id, output)
 

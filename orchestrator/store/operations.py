@@ -7,7 +7,7 @@ dispatcher. Pipelines have their own module, `pipeline_ops`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from orchestrator import ids
@@ -100,7 +100,7 @@ def create_run(
 ) -> dict[str, Any]:
     """Record a run of a job or pipeline: `scheduled` when `at` is in the future, else `queued`."""
     stamp = now()
-    planned = iso(at) if at is not None and at > stamp else None
+    planned = iso(at.astimezone(UTC)) if at is not None and at > stamp else None
     if planned and trigger["type"] == "api":
         trigger = {**trigger, "type": "at"}
     kind = "job" if owner["id"].startswith("J") else "pipeline"

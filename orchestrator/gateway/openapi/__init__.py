@@ -17,29 +17,33 @@ from orchestrator.gateway.openapi import (
     pipelines,
     run_schemas,
     runs,
+    schedule_schemas,
+    schedules,
     schemas,
     system,
 )
 
 DESCRIPTION = """Orchestrator runs shell commands as **jobs** with timeouts, retries and saved
-output, chains jobs into **pipelines** (a DAG of steps, independent steps in parallel), keeps
-every execution as a **run**, and saves the stdout of each job's or pipeline's latest run as its
-**context**, which other job commands can read with `$$(name)`.
+output, chains jobs into **pipelines** (a DAG of steps, independent steps in parallel), starts
+both on cron **schedules** in any time zone, keeps every execution as a **run**, and saves the
+stdout of each job's or pipeline's latest run as its **context**, which other job commands can
+read with `$$(name)`.
 
 **Authentication.** Every call needs an API key (`ork_...`) or a session token from
 `POST /auth/login`, sent as `Authorization: Bearer <token>` (an API key may also come as
 `X-API-Key: <key>`), except `GET /health`, `GET /version`, `GET /openapi.json`, `GET /docs` and
 `POST /auth/login`. Roles: **reader** may use every GET; **writer** may also create, change,
-delete, copy, run and cancel jobs and pipelines and reset contexts; **admin** may do everything
-(for example set the log level).
+delete, copy, run and cancel jobs and pipelines, manage, pause, resume and trigger schedules,
+and reset contexts; **admin** may do everything (for example set the log level).
 
 **Requests and answers.** JSON in and out, UTF-8. Times are ISO 8601 with an offset
 (`2026-11-27T10:00:00+00:00`; a time without offset is read as UTC); durations are seconds.
 Unknown fields in a body are a 400. `{id}` in a path takes an ID in any case or the unique name.
-IDs: jobs `J` and pipelines `P` + 8 Crockford base32 characters, runs `R` + 12, contexts
-`CJ`/`CP` + the owner's 8. Names are unique within their kind; a job and a pipeline may share
-one, and such a name is ambiguous where both kinds are accepted (`$$(name)`, contexts, the
-`owner` filter of runs): a 409 there, or a failed run for `$$(name)`; use the ID.
+IDs: jobs `J`, pipelines `P` and schedules `S` + 8 Crockford base32 characters, runs `R` + 12,
+contexts `CJ`/`CP` + the owner's 8. Names are unique within their kind; a job and a pipeline
+may share one, and such a name is ambiguous where both kinds are accepted (`$$(name)`,
+contexts, the `owner` filter of runs, schedule targets): a 409 there, or a failed run for
+`$$(name)`; use the ID.
 
 **Lists** answer `{"items": [...], "total": N, "next_cursor": "..." | null}`: `total` counts
 everything the filters match, `limit` is 100 by default (at most 1000), and `next_cursor` goes
@@ -49,8 +53,8 @@ back as `cursor` for the next page.
 `validation_error` (with `details.fields`), 401 `unauthorized`, 403 `forbidden`, 404
 `not_found`, 405 `method_not_allowed`, 409 `conflict` (name or ID in use, run already finished),
 413 `payload_too_large` (a body over `server.max_body_bytes`, default 1 MiB), 422
-`invalid_reference` (an unknown job in a pipeline's steps), 429 or 503 where limits apply, 500
-`internal_error` (never a stack trace).
+`invalid_reference` (an unknown job in a pipeline's steps, an unknown schedule target), 429 or
+503 where limits apply, 500 `internal_error` (never a stack trace).
 
 **Defaults.** A job's `timeout` defaults to the configuration's `jobs.default_timeout` (3600
 seconds), `max_attempts` to `jobs.default_max_attempts` (1), `retry_delay` to
@@ -76,23 +80,23 @@ SECURITY_SCHEMES = {
 def build_document(version: str) -> dict[str, Any]:
     """The whole document for the server at `version`, fresh each call (callers may cache)."""
     paths: dict[str, Any] = {}
-    for module in (system, jobs, pipelines, runs, contexts):
+    for module in (system, jobs, pipelines, schedules, runs, contexts):
         paths.update(module.paths())
     components_schemas: dict[str, Any] = {}
-    for module in (schemas, job_schemas, pipeline_schemas, run_schemas):
+    for module in (schemas, job_schemas, pipeline_schemas, schedule_schemas, run_schemas):
         components_schemas.update(module.schemas())
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Orchestrator API",
             "version": version,
-            "summary": "Self-hosted job orchestration: jobs, pipelines, runs, contexts, logs.",
+            "summary": "Self-hosted job orchestration: jobs, pipelines, schedules, runs, contexts.",
             "description": DESCRIPTION,
             "license": {"name": "MIT", "identifier": "MIT"},
         },
         "servers": [{"url": "/"}],
         "security": [{"bearerAuth": []}, {"apiKeyHeader": []}],
-        "tags": [jobs.TAG, pipelines.TAG, runs.TAG, contexts.TAG, *system.TAGS],
+        "tags": [jobs.TAG, pipelines.TAG, schedules.TAG, runs.TAG, contexts.TAG, *system.TAGS],
         "paths": paths,
         "components": {
             "schemas": components_schemas,

@@ -103,7 +103,10 @@ def job_fields(patch: bool) -> dict[str, Schema]:
             "minimum": 1,
             "maximum": 1000,
             "default": 1,
-            "description": "How many runs of this job may run at once; more wait `queued`.",
+            "description": "How many runs of this job may run at once; more wait `queued`. "
+            "A schedule fire that finds this many runs scheduled, queued or running (its "
+            "runs as a pipeline step and planned `at` runs included) skips the job, and logs "
+            "it.",
         },
     }
 
@@ -119,7 +122,10 @@ def schemas() -> dict[str, Schema]:
         "created_by": {"type": "string", "description": "Username of the creator."},
         "state": ref("JobState"),
         "last_run_id": {"type": ["string", "null"], "pattern": f"^R{B32}{{12}}$"},
-        "next_run_at": maybe_time("Next planned run (schedule or `at`), if any."),
+        "next_run_at": maybe_time(
+            "The earliest planned start, if any: a run planned with `at`, or the next fire of "
+            "an enabled schedule that targets the job."
+        ),
     }
     return {
         "JobCreate": obj(

@@ -42,7 +42,7 @@ PIPELINE_OUTPUT_EXAMPLE = {
     "context_id": "CP6R8T0V2X",
     "state": "succeeded",
     "last_run_id": "R8H2J4K6M8N0P",
-    "next_run_at": None,
+    "next_run_at": "2026-11-28T01:00:00.000+00:00",  # the next fire of schedule `nightly`
 }
 _STEP_RUNS = ["R1B3D5F7H9K1M", "R2C4E6G8J0K2N", "R3D5F7H9K1M3P", "R0F3K8Z1M2N4Q"]
 PIPELINE_RUN_EXAMPLE = {

@@ -60,9 +60,10 @@ def pipeline_fields() -> dict[str, Schema]:
             "minimum": 1,
             "maximum": 1000,
             "default": 1,
-            "description": "How many runs of this pipeline a schedule may have going at once: "
-            "a fire that finds this many is skipped for this pipeline. Runs asked for through "
-            "the API are not held back; each step's job keeps its own `max_concurrent`.",
+            "description": "How many runs of this pipeline a schedule lets go at once: a "
+            "schedule fire that finds this many runs scheduled, queued or running (whoever "
+            "started them) skips the pipeline, and logs it. Runs asked for through the API "
+            "are not held back; each step's job keeps its own `max_concurrent`.",
         },
         "description": {"type": "string", "maxLength": 2000, "default": ""},
         "tags": {
@@ -92,7 +93,10 @@ def schemas() -> dict[str, Schema]:
         "created_by": {"type": "string", "description": "Username of the creator."},
         "state": ref("PipelineState"),
         "last_run_id": nullable(RUN_ID),
-        "next_run_at": maybe_time("Next planned run (`at`), if any."),
+        "next_run_at": maybe_time(
+            "The earliest planned start, if any: a run planned with `at`, or the next fire of "
+            "an enabled schedule that targets the pipeline."
+        ),
     }
     step_run = {
         "id": step_id,

@@ -80,7 +80,11 @@ def schemas() -> dict[str, Schema]:
         "trigger": obj(
             {
                 "type": {"type": "string", "enum": ["api", "schedule", "pipeline", "at", "retry"]},
-                "by": {"type": "string", "description": "Username, or the S/P/R ID that fired."},
+                "by": {
+                    "type": "string",
+                    "description": "Username, or the S/P/R ID that fired: for `schedule`, the "
+                    "schedule's ID (also when fired with `POST /schedules/{id}/trigger`).",
+                },
             },
             ["type", "by"],
             closed=False,

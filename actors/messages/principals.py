@@ -1,0 +1,102 @@
+"""Messages to the Storage actor about users, keys, sessions and the audit trail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+# --- Storage: users, keys, sessions and the audit trail --------------------------------------
+
+
+@dataclass(frozen=True)
+class Authenticate:
+    token: str
+
+
+@dataclass(frozen=True)
+class LoginRecord:
+    """A user's ID, password hash and state, for the gateway to check a password; or None."""
+
+    username: str
+
+
+@dataclass(frozen=True)
+class StartSession:
+    user_id: str
+    ttl: float
+
+
+@dataclass(frozen=True)
+class Logout:
+    token: str
+
+
+@dataclass(frozen=True)
+class BootstrapAdmin:
+    """Create the admin user and key when no user exists; replies True if it did."""
+
+    password_hash: str
+    api_key: str
+
+
+@dataclass(frozen=True)
+class ListUsers:
+    pass
+
+
+@dataclass(frozen=True)
+class GetUser:
+    ref: str
+
+
+@dataclass(frozen=True)
+class CreateUser:
+    fields: dict[str, Any]  # with `password_hash`, never the password
+    by: str
+
+
+@dataclass(frozen=True)
+class UpdateUser:
+    ref: str
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DeleteUser:
+    ref: str
+
+
+@dataclass(frozen=True)
+class CreateKey:
+    principal: dict[str, Any]
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ListKeys:
+    principal: dict[str, Any]
+    user: str | None = None
+
+
+@dataclass(frozen=True)
+class RevokeKey:
+    principal: dict[str, Any]
+    ref: str
+
+
+@dataclass(frozen=True)
+class Audit:
+    """Tell: append one record to the audit trail."""
+
+    entry: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ListAudit:
+    user: str | None = None
+    action: str | None = None
+    target: str | None = None
+    since: str | None = None
+    until: str | None = None
+    limit: int = 100
+    cursor: str | None = None

@@ -1,0 +1,127 @@
+"""Messages of run execution: to the Supervisor, and to JobRun and PipelineRun actors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+# --- Supervisor ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Admit:
+    """Ask: a run just recorded by Storage: arm it (planned), queue it (job) or start it
+    (pipeline). Refused while the server shuts down."""
+
+    run: dict[str, Any]
+    owner: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CancelRun:
+    ref: str
+
+
+@dataclass(frozen=True)
+class StartPlanned:
+    """Tell, from the Timekeeper: a run planned for a time is due."""
+
+    run_id: str
+
+
+@dataclass(frozen=True)
+class RunFinished:
+    """Tell, from a JobRun: its run reached a final state (with its stdout, for pipelines)."""
+
+    run: dict[str, Any]
+    stdout: str
+
+
+@dataclass(frozen=True)
+class StartStep:
+    """Tell, from a PipelineRun: run this step's job as a job run of its own."""
+
+    pipeline_run_id: str
+    step_id: str
+    job_id: str
+    env: dict[str, str]
+
+
+@dataclass(frozen=True)
+class PipelineFinished:
+    """Tell, from a PipelineRun: the pipeline run reached a final state."""
+
+    run_id: str
+
+
+@dataclass(frozen=True)
+class RunCrashed:
+    """Tell, from a JobRun's on_failure: the actor died with an error."""
+
+    run_id: str
+    error: str
+
+
+@dataclass(frozen=True)
+class Shutdown:
+    """Ask: stop admitting, give running runs `grace` seconds, cut the rest as interrupted."""
+
+    grace: float
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Ask: running and queued counts."""
+
+
+# --- JobRun and PipelineRun ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Start:
+    pass
+
+
+@dataclass(frozen=True)
+class AttemptDone:
+    result: Any
+
+
+@dataclass(frozen=True)
+class RetryDue:
+    pass
+
+
+@dataclass(frozen=True)
+class Cancel:
+    """`cancelled` kills what runs now; `interrupted` (shutdown) lets it end within the grace."""
+
+    reason: str = "cancelled"
+
+
+@dataclass(frozen=True)
+class StepStarted:
+    """Tell, from the Supervisor: a step's job run was created (`queued`) or admitted."""
+
+    step_id: str
+    run_id: str
+    state: str
+
+
+@dataclass(frozen=True)
+class StepFinished:
+    step_id: str
+    run: dict[str, Any]
+    stdout: str
+
+
+@dataclass(frozen=True)
+class ArmPlanned:
+    """Ask, at start-up: arm the Timekeeper again for runs planned for later."""
+
+    runs: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class InterruptAll:
+    """Tell, at the end of a shutdown grace: cut every run still going as `interrupted`."""

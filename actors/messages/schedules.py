@@ -1,0 +1,88 @@
+"""Messages about schedules: to Storage, the Supervisor and Schedule actors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+# --- Schedules -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScheduleTarget:
+    """Ask Storage: add (or remove) a target of a schedule; replies the schedule."""
+
+    ref: str
+    target: str
+    add: bool
+
+
+@dataclass(frozen=True)
+class SetEnabled:
+    """Ask Storage: pause (False) or resume (True) a schedule; replies the schedule."""
+
+    ref: str
+    enabled: bool
+
+
+@dataclass(frozen=True)
+class SaveMarks:
+    """Storage: a schedule's moving parts (`checkpoint`, `last_fired_at`, `next_fire_at`).
+    Asked before a fire, so the decision is on disk before any run starts."""
+
+    schedule_id: str
+    marks: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SchedulesToStart:
+    """Ask Storage: the enabled schedules (or just one) with their marks; replies
+    [(schedule, marks)]."""
+
+    schedule_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CreateScheduledRuns:
+    """Ask Storage: the runs of a schedule's fire, all at once; replies (started, skipped)."""
+
+    schedule_id: str
+
+
+@dataclass(frozen=True)
+class ScheduleChanged:
+    """Ask Supervisor: a schedule was created, changed or deleted; start, re-arm or stop it."""
+
+    schedule_id: str
+
+
+@dataclass(frozen=True)
+class StartSchedules:
+    """Ask Supervisor at start-up: start an actor for every enabled schedule."""
+
+
+@dataclass(frozen=True)
+class FireSchedule:
+    """Ask Supervisor: launch every target of a schedule now, in parallel.
+
+    Replies `{"runs": [...], "skipped": [{"target", "reason"}]}`."""
+
+    schedule_id: str
+    due: str | None
+    manual: bool = False
+
+
+@dataclass(frozen=True)
+class Fire:
+    """Tell, from the Timekeeper to a Schedule: the fire time `due` has come."""
+
+    due: datetime
+
+
+@dataclass(frozen=True)
+class Reconfigure:
+    """Tell a Schedule its new definition and marks; it re-arms at once."""
+
+    schedule: dict[str, Any]
+    marks: dict[str, Any]

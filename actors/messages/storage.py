@@ -1,0 +1,157 @@
+"""Messages to the Storage actor: definitions, runs, contexts and run progress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+# --- Storage: definitions of jobs and pipelines (asks) ---------------------------------------
+# `kind` is "job" or "pipeline": both have the same life cycle, so they share these messages.
+
+
+@dataclass(frozen=True)
+class Create:
+    kind: str
+    body: dict[str, Any]
+    user: str
+
+
+@dataclass(frozen=True)
+class Update:
+    kind: str
+    ref: str
+    body: dict[str, Any]
+    partial: bool
+    user: str
+
+
+@dataclass(frozen=True)
+class Copy:
+    kind: str
+    ref: str
+    name: str | None
+    user: str
+
+
+@dataclass(frozen=True)
+class Delete:
+    kind: str
+    ref: str
+    force: bool
+
+
+@dataclass(frozen=True)
+class Get:
+    """The API view of a job or pipeline."""
+
+    kind: str
+    ref: str
+
+
+@dataclass(frozen=True)
+class ListDefinitions:
+    kind: str
+    tag: str | None = None
+    state: str | None = None
+    q: str | None = None
+    limit: int = 100
+    cursor: str | None = None
+
+
+# --- Storage: runs and contexts (asks) -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GetDefinition:
+    """The stored record (secrets included) of a job or pipeline, for running it."""
+
+    ref: str
+    kind: str  # "job" | "pipeline"
+
+
+@dataclass(frozen=True)
+class CreateRun:
+    """Record a new run of a job or pipeline (refused if disabled); replies `(owner, run)`.
+
+    `retry_of` names a finished pipeline run whose succeeded steps the new run keeps."""
+
+    kind: str
+    ref: str
+    trigger: dict[str, str]
+    at: datetime | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    retry_of: str | None = None
+    pipeline_run_id: str | None = None
+
+
+@dataclass(frozen=True)
+class GetRun:
+    ref: str
+
+
+@dataclass(frozen=True)
+class ListRuns:
+    owner: str | None = None
+    kind: str | None = None
+    state: str | None = None
+    since: str | None = None
+    until: str | None = None
+    limit: int = 100
+    cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class GetOutput:
+    ref: str
+
+
+@dataclass(frozen=True)
+class ResolveContexts:
+    """Contents of the contexts named in a command; replies `{name: content}`."""
+
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GetContext:
+    ref: str
+
+
+@dataclass(frozen=True)
+class ListContexts:
+    kind: str | None = None
+    limit: int = 100
+    cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class ResetContext:
+    ref: str
+
+
+@dataclass(frozen=True)
+class Recover:
+    """After a start: mark cut runs interrupted; replies the planned runs to arm again."""
+
+
+@dataclass(frozen=True)
+class Flush:
+    """Commit everything pending (on shutdown)."""
+
+
+# --- Storage: run progress (tells) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SaveRun:
+    run: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SaveRunResult:
+    """A run ended: its record, its output, and (when it executed) the job's new context."""
+
+    run: dict[str, Any]
+    output: dict[str, Any]
+    context: dict[str, Any] | None

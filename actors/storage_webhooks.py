@@ -1,0 +1,26 @@
+"""The Storage actor's handling of webhook subscribers and delivery records.
+
+Split from `storage.py` by responsibility, like the principals: the Notifier asks who wants an
+event and tells how each delivery went; both run on the Storage actor's thread.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from actors import messages as m
+from orchestrator.store import webhook_ops
+
+HANDLED = (m.Subscribers, m.SaveDelivery)
+# Nothing here is acknowledged: delivery records are notifications, committed with the next group.
+ACKED: tuple[type, ...] = ()
+
+
+def handle(storage: Any, message: Any) -> Any:
+    match message:
+        case m.Subscribers(event):
+            return webhook_ops.subscribers(storage.store, event)
+        case m.SaveDelivery(webhook_id, delivery):
+            webhook_ops.record_delivery(storage.store, webhook_id, delivery)
+            return None
+    raise TypeError(f"Storage cannot handle {type(message).__name__}")

@@ -1,0 +1,89 @@
+"""REST resource: metrics (`/metrics`, `/metrics/history`, `/metrics/prometheus`).
+
+One document joins three sources asked at once: the Sampler's latest sample of the machine,
+Storage's counts of definitions and runs, and the Supervisor's running and queued runs. The
+Prometheus text is the same document rendered for scrapers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiohttp import web
+
+from actors import messages as m
+from orchestrator import __version__
+from orchestrator.errors import ValidationError
+from orchestrator.gateway.bridge import ask
+from orchestrator.gateway.http import reply, services
+from orchestrator.gateway.keys import Services
+from orchestrator.metrics import prometheus
+from orchestrator.metrics.system import sample as sample_now
+from orchestrator.models.fields import iso, now, parse_time
+
+routes = web.RouteTableDef()
+
+
+@routes.get("/metrics")
+async def get_metrics(request: web.Request) -> web.Response:
+    return reply(await collect(services(request)))
+
+
+@routes.get("/metrics/history")
+async def get_history(request: web.Request) -> web.Response:
+    """The samples kept (the last hour), oldest first; `since` keeps only newer ones, so a
+    chart that polls fetches what it has not seen."""
+    since_text = request.query.get("since")
+    since = parse_time(since_text) if since_text else None
+    if since_text and since is None:
+        raise ValidationError({"since": "must be an ISO 8601 date and time"})
+    sampler = services(request).sampler
+    if sampler is None:
+        return reply({"items": [], "period": None})
+    history = await ask(sampler, m.SampleHistory())
+    if since is not None:
+        items = [s for s in history["items"] if (parse_time(s["time"]) or since) > since]
+        history = {**history, "items": items}
+    return reply(history)
+
+
+@routes.get("/metrics/prometheus")
+async def get_prometheus(request: web.Request) -> web.Response:
+    text = prometheus.render(await collect(services(request)))
+    return web.Response(text=text, headers={"Content-Type": prometheus.CONTENT_TYPE})
+
+
+async def collect(svc: Services) -> dict[str, Any]:
+    """The `GET /metrics` document."""
+    moment = now()
+    counted, stats, sample = await asyncio.gather(
+        ask(svc.storage, m.Counts(moment)),
+        ask(svc.supervisor, m.Stats()),
+        _latest_sample(svc),
+    )
+    runs = {
+        **counted["runs"],
+        "running": stats["running"],
+        "queued": stats["queued"],
+        "pipelines_running": stats["pipelines"],
+    }
+    return {
+        "time": iso(moment),
+        "system": {key: value for key, value in sample.items() if key != "process"},
+        "process": sample["process"],
+        "jobs": counted["jobs"],
+        "pipelines": counted["pipelines"],
+        "schedules": counted["schedules"],
+        "runs": runs,
+        "version": __version__,
+    }
+
+
+async def _latest_sample(svc: Services) -> dict[str, Any]:
+    if svc.sampler is not None:
+        latest = await ask(svc.sampler, m.LatestSample())
+        if latest is not None:
+            return latest
+    # No sampler (or no sample yet): a sample on the spot costs about a millisecond.
+    return sample_now(svc.config.data_dir)
