@@ -11,6 +11,7 @@ from typing import Any
 from actors import messages as m
 from actors.schedule import ScheduleActor
 from orchestrator.log import get_logger
+from orchestrator.models.fields import iso, now
 
 log = get_logger("orchestrator.schedules")
 
@@ -51,6 +52,8 @@ class ScheduleBoard:
     def fire(self, schedule_id: str, due: str | None, manual: bool) -> dict[str, list]:
         """Launch every target of the schedule now; returns the runs and the skipped targets."""
         started, skipped = self.storage.ask(m.CreateScheduledRuns(schedule_id))
+        if manual:  # a fire from the scheduler records this before it fires
+            self.storage.tell(m.SaveMarks(schedule_id, {"last_fired_at": iso(now())}))
         for owner, run in started:
             self.supervisor.begin(run, owner)
         for item in skipped:

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from cli import VERSION_DISPLAY, contexts, jobs, logs, runs, system
+from cli import VERSION_DISPLAY, contexts, jobs, logs, pipelines, runs, schedules, system
 from cli.client import ApiError
 from cli.errors import Failure
 from cli.log import setup_logging
@@ -132,7 +132,7 @@ def cli(
     silent: bool,
     debug: bool,
 ) -> None:
-    """Control an Orchestrator server: jobs, runs, contexts, logs."""
+    """Control an Orchestrator server: jobs, pipelines, schedules, runs, contexts, logs."""
     logger = setup_logging(debug=debug, silent=silent)
     logger.debug("command %s %s", PROG, ctx.invoked_subcommand or "")
     ctx.obj = State(
@@ -146,6 +146,8 @@ def cli(
 
 
 cli.add_command(jobs.jobs)
+cli.add_command(pipelines.pipelines)
+cli.add_command(schedules.schedules)
 cli.add_command(runs.runs)
 cli.add_command(contexts.contexts)
 cli.add_command(logs.logs)

@@ -9,12 +9,21 @@ from aiohttp import web
 
 from actors import messages as m
 from orchestrator.gateway.bridge import ask
-from orchestrator.gateway.http import query_bool, query_float, read_json, reply, services, user_of
+from orchestrator.gateway.http import (
+    query_bool,
+    query_choice,
+    query_float,
+    read_json,
+    reply,
+    services,
+    user_of,
+)
 from orchestrator.gateway.waiting import wait_for_run
 from orchestrator.models.fields import Checker
-from orchestrator.models.run import TERMINAL, public_run, validate_run_request
+from orchestrator.models.run import TERMINAL, RunState, public_run, validate_run_request
 from orchestrator.store.store import check_limit
 
+OWNER_STATES = {state.value for state in RunState} | {"never_run"}
 Changed = Callable[[web.Request, str], Awaitable[None]]
 
 
@@ -46,6 +55,7 @@ def definition_routes(
     async def list_all(request: web.Request) -> web.Response:
         q = request.query
         limit = check_limit(q.get("limit"))
+        query_choice(request, "state", OWNER_STATES)
         message = m.ListDefinitions(
             kind, q.get("tag"), q.get("state"), q.get("q"), limit, q.get("cursor")
         )

@@ -61,6 +61,13 @@ class RunHistory:
         runs = self.by_owner.get(owner_id)
         return self.records[runs[-1]] if runs else None
 
+    def last_started_of(self, owner_id: str) -> dict | None:
+        """The owner's latest run that is not merely planned for later (its state to show)."""
+        for run_id in reversed(self.by_owner.get(owner_id, ())):
+            if self.records[run_id]["state"] != "scheduled":
+                return self.records[run_id]
+        return None
+
     def planned_of(self, owner_id: str) -> list[str]:
         """The `scheduled_for` times of an owner's planned runs."""
         return [self.records[r]["scheduled_for"] for r in self.planned.get(owner_id, ())]

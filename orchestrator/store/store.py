@@ -73,7 +73,7 @@ class Store:
 
     def owner_extra(self, record: dict) -> dict[str, Any]:
         """Fields of a job or pipeline derived from its runs, for the API view."""
-        last = self.runs.last_of(record["id"])
+        last = self.runs.last_started_of(record["id"])
         planned = self.runs.planned_of(record["id"]) + self.schedule_fires(record["id"])
         return {
             "context_id": ids.context_id(record["id"]),

@@ -1,0 +1,200 @@
+"""What jobs, pipelines and schedules do the same way on the command line.
+
+Each kind is described once (`Kind`); its group module builds a request body from `-f FILE` plus
+options, and takes its `delete`, `copy`, `run` and `runs` commands from the factories here, so the
+three groups cannot drift apart in behaviour, wording or exit codes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import click
+
+from cli.client import path
+from cli.params import TimeType, load_body, parse_pairs
+from cli.runs import limit_option, list_runs, state_option, wait_timeout_option
+from cli.state import State, pass_state
+from cli.waiting import RUN_FORMATS, RUN_ORDER, report, wait_for_run
+
+# States a job or pipeline shows: that of its latest run, or never_run.
+OWNER_STATES = (
+    "never_run",
+    "scheduled",
+    "queued",
+    "running",
+    "retrying",
+    "succeeded",
+    "failed",
+    "timed_out",
+    "cancelled",
+    "interrupted",
+)
+# The server's answer may take as long as the wait it was asked for; allow a margin on top.
+WAIT_MARGIN = 30.0
+
+View = Callable[[Mapping[str, Any]], Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of definition: its noun for people, its API route, and how one is shown."""
+
+    noun: str
+    route: str
+    show: Callable[[State, Any], None]
+
+    def item(self, ref: str, *more: str) -> str:
+        return path(self.route, ref, *more)
+
+
+def file_option(noun: str) -> Callable:
+    """`-f FILE`: the fields of a body as the API takes them, in YAML or JSON."""
+    return click.option(
+        "-f",
+        "--file",
+        metavar="FILE",
+        help=f"YAML or JSON file with the {noun}'s fields as in the API's body (- reads stdin); "
+        "options given as well override its fields.",
+    )
+
+
+def number(value: float) -> float | int:
+    """Whole seconds travel as integers: "--max-lateness 10" should read 10, not 10.0."""
+    return int(value) if float(value).is_integer() else value
+
+
+def fields_body(
+    file: str | None, fields: Mapping[str, Any], numbers: Iterable[str] = ()
+) -> dict[str, Any]:
+    """The body: the file's fields, then every option that was given (options carry the API's
+    field names; repeatable ones replace the whole list)."""
+    body = load_body(file) if file else {}
+    numbers = set(numbers)
+    for key, value in fields.items():
+        if value is None or value == ():
+            continue
+        if key in numbers:
+            value = number(value)
+        body[key] = list(value) if isinstance(value, tuple) else value
+    return body
+
+
+def require_fields(body: Mapping[str, Any], options: Mapping[str, str]) -> None:
+    """A usage error naming the options (field -> option) missing from both options and file."""
+    missing = [option for key, option in options.items() if body.get(key) in (None, "", [])]
+    if missing:
+        raise click.UsageError(f"missing {', '.join(missing)} (give them as options or in --file)")
+
+
+def create(state: State, kind: Kind, body: dict[str, Any]) -> None:
+    kind.show(state, state.client.post("/" + kind.route, body))
+
+
+def update(state: State, kind: Kind, ref: str, body: dict[str, Any]) -> None:
+    """Patch only the fields given; an empty change is a usage error, not a silent no-op."""
+    if not body:
+        raise click.UsageError("nothing to update: give at least one field option or --file")
+    kind.show(state, state.client.patch(kind.item(ref), body))
+
+
+def aligned(rows: Iterable[Iterable[Any]]) -> str:
+    """Rows of cells as lines with aligned columns, for multi-line fields of a details view."""
+    texts = [["-" if cell is None else str(cell) for cell in row] for row in rows]
+    if not texts:
+        return "-"
+    count = max(len(row) for row in texts)
+    widths = [max(len(row[i]) for row in texts if i < len(row)) for i in range(count)]
+    return "\n".join(
+        "  ".join(text.ljust(widths[i]) for i, text in enumerate(row)).rstrip() for row in texts
+    )
+
+
+def delete_command(kind: Kind, force_help: str | None = None) -> click.Command:
+    """`delete ID [--force]`; without `force_help` the kind has no --force."""
+
+    @pass_state
+    def delete(state: State, ref: str, force: bool = False) -> None:
+        answer = state.client.delete(kind.item(ref), {"force": True} if force else None)
+        state.out.message(f"Deleted {kind.noun} {ref}.", answer)
+
+    if force_help:
+        delete = click.option("--force", is_flag=True, help=force_help)(delete)
+    delete = click.argument("ref", metavar="ID")(delete)
+    return click.command("delete", help=f"Delete a {kind.noun}.")(delete)
+
+
+def copy_command(kind: Kind) -> click.Command:
+    """`copy ID [--name N]`."""
+
+    @click.command("copy", help=f"Copy a {kind.noun} under a new name.")
+    @click.argument("ref", metavar="ID")
+    @click.option("--name", help="Name of the copy. [default: <name>-copy]")
+    @pass_state
+    def copy(state: State, ref: str, name: str | None) -> None:
+        body = {"name": name} if name else None
+        kind.show(state, state.client.post(kind.item(ref, "copy"), body))
+
+    return copy
+
+
+def run_command(kind: Kind, view: View | None = None) -> click.Command:
+    """`run ID [--wait] [--at TIME] [--env K=V]...`; `view` reshapes the run for the table."""
+
+    def shown(state: State, run: Mapping[str, Any]) -> Mapping[str, Any]:
+        return view(run) if view is not None and state.out.is_table else run
+
+    @click.command("run", help=f"Start a run of the {kind.noun} now (or --at a time).")
+    @click.argument("ref", metavar="ID")
+    @click.option("--wait", is_flag=True, help="Wait for the end; exit code 0 only on success.")
+    @click.option(
+        "--at", type=TimeType(forward=True), help="Run once at this time (ISO 8601 or 10m)."
+    )
+    @click.option(
+        "--env",
+        multiple=True,
+        metavar="K=V",
+        callback=parse_pairs,
+        help="Extra environment variable for this run (repeatable).",
+    )
+    @wait_timeout_option
+    @pass_state
+    def run(
+        state: State,
+        ref: str,
+        wait: bool,
+        at: str | None,
+        env: dict[str, str] | None,
+        timeout: float,
+    ) -> None:
+        body = {key: value for key, value in (("at", at), ("env", env)) if value is not None}
+        route = kind.item(ref, "run")
+        if not wait:
+            run = state.client.post(route, body or None)
+            state.out.item(shown(state, run), RUN_ORDER, RUN_FORMATS)
+            return
+        deadline = time.monotonic() + timeout
+        params = {"wait": True, "timeout": f"{timeout:g}"}
+        run = state.client.post(route, body or None, params=params, timeout=timeout + WAIT_MARGIN)
+        report(state, shown(state, wait_for_run(state.client, run, deadline)), timeout)
+
+    return run
+
+
+def runs_command(kind: Kind) -> click.Command:
+    """`runs ID [--state S] [--limit N]`: the runs of one job or pipeline, newest first."""
+
+    @click.command("runs", help=f"List the runs of a {kind.noun}, newest first.")
+    @click.argument("ref", metavar="ID")
+    @state_option
+    @limit_option
+    @pass_state
+    def runs(state: State, ref: str, run_state: str | None, limit: int | None) -> None:
+        # The real ID: the runs filter takes IDs, the user may have typed a name.
+        owner = state.client.get(kind.item(ref))
+        list_runs(state, {"owner": owner["id"], "state": run_state, "limit": limit})
+
+    return runs
