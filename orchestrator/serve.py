@@ -44,7 +44,7 @@ def serve_forever(config: Config, debug: bool) -> int:
     try:
         runtime = Runtime(config)
     except Exception as err:  # noqa: BLE001 - one readable line, the traceback in the log
-        log.exception("start-up failed")
+        log.debug("start-up failed", exc_info=True)
         print(f"error: cannot open the store at {config.store_path}: {err}", file=sys.stderr)
         logs.close()
         return 1

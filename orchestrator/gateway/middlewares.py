@@ -110,7 +110,7 @@ async def audit(request: web.Request, handler: Handler) -> web.StreamResponse:
         details["error"] = result.get("error", {}).get("code")
     entry = {
         "user": principal["username"] if principal else request.get("audit_user"),
-        "role": principal["role"] if principal else None,
+        "role": principal["role"] if principal else result.get("user", {}).get("role"),
         "action": action,
         "target": target,
         "outcome": "success" if response.status < 400 else "failure",
