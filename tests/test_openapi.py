@@ -1,67 +1,20 @@
-"""The OpenAPI document and Swagger UI: a valid 3.1 document that covers every route the app
-serves, and which the real server hands out without authentication."""
+"""The OpenAPI document and Swagger UI: a valid 3.1 document whose operations all follow the same
+rules (closed bodies, the error envelope, examples that fit), which the real server hands out
+without authentication. Which routes it covers, and with which roles: test_openapi_routes.py."""
 
 from __future__ import annotations
 
-import re
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from aiohttp import web
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 from orchestrator import __version__
-from orchestrator.config import load_config
-from orchestrator.gateway.app import create_app
-from orchestrator.gateway.keys import Services
 from orchestrator.gateway.openapi import build_document
-from orchestrator.log import setup_logging
-from orchestrator.runtime import Runtime
+from tests.openapi_helpers import EXPECTED_ROUTES, documented, operations, resolve
 from tests.support import ServerProcess
-
-METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
-# Every route the app has now (API.md, as the brief of this release lists them).
-EXPECTED_ROUTES = {
-    ("GET", "/health"),
-    ("GET", "/version"),
-    ("GET", "/openapi.json"),
-    ("GET", "/docs"),
-    ("POST", "/auth/login"),
-    ("POST", "/auth/logout"),
-    ("GET", "/me"),
-    *{(method, "/jobs") for method in ("POST", "GET")},
-    *{(method, "/jobs/{id}") for method in ("GET", "PUT", "PATCH", "DELETE")},
-    ("POST", "/jobs/{id}/copy"),
-    ("POST", "/jobs/{id}/run"),
-    *{(method, "/pipelines") for method in ("POST", "GET")},
-    *{(method, "/pipelines/{id}") for method in ("GET", "PUT", "PATCH", "DELETE")},
-    ("POST", "/pipelines/{id}/copy"),
-    ("POST", "/pipelines/{id}/run"),
-    *{(method, "/schedules") for method in ("POST", "GET")},
-    *{(method, "/schedules/{id}") for method in ("GET", "PUT", "PATCH", "DELETE")},
-    *{("POST", f"/schedules/{{id}}/{verb}") for verb in ("copy", "targets", "pause", "resume")},
-    ("POST", "/schedules/{id}/trigger"),
-    ("DELETE", "/schedules/{id}/targets/{target}"),
-    ("GET", "/runs"),
-    ("GET", "/runs/{id}"),
-    ("GET", "/runs/{id}/output"),
-    ("POST", "/runs/{id}/cancel"),
-    ("POST", "/runs/{id}/retry"),
-    ("GET", "/contexts"),
-    ("GET", "/contexts/{id}"),
-    ("POST", "/contexts/{id}/reset"),
-    ("DELETE", "/contexts/{id}"),
-    ("GET", "/logs"),
-    ("GET", "/logs/stream"),
-    ("GET", "/system/log-level"),
-    ("PUT", "/system/log-level"),
-}
-# Routes that are not part of the API: Swagger UI's files and the web UI.
-NOT_API_PREFIXES = ("/docs/", "/ui")
-NOT_API_PATHS = {"/"}
 
 
 @pytest.fixture(scope="module")
@@ -69,56 +22,11 @@ def document() -> dict[str, Any]:
     return build_document(__version__)
 
 
-def documented(doc: dict[str, Any]) -> set[tuple[str, str]]:
-    return {
-        (method.upper(), path)
-        for path, item in doc["paths"].items()
-        for method in item
-        if method in METHODS
-    }
-
-
-def app_routes(app: web.Application) -> set[tuple[str, str]]:
-    """Every (method, path) the app routes, without HEAD, static files and Swagger UI assets.
-
-    Paths are written as OpenAPI writes them: `{id:[A-Z]+}` becomes `{id}`.
-    """
-    found = set()
-    for route in app.router.routes():
-        info = route.get_info()
-        path = info.get("formatter") or info.get("path")
-        if route.method in ("HEAD", "*") or path is None or "directory" in info:
-            continue
-        path = re.sub(r"\{(\w+):[^}]*\}", r"{\1}", path)
-        if path in NOT_API_PATHS or path.startswith(NOT_API_PREFIXES):
-            continue
-        found.add((route.method, path))
-    return found
-
-
-def operations(doc: dict[str, Any]):
-    for path, item in doc["paths"].items():
-        for method, op in item.items():
-            if method in METHODS:
-                yield method.upper(), path, op
-
-
-def resolve(doc: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
-        section, name = node["$ref"].split("/")[-2:]
-        node = doc["components"][section][name]
-    return node
-
-
 class TestDocument:
     def test_validates_as_openapi_3_1(self, document: dict[str, Any]) -> None:
         """The document passes the OpenAPI 3.1 validator."""
         assert document["openapi"].startswith("3.1")
         validate(document)
-
-    def test_lists_every_route_of_the_release(self, document: dict[str, Any]) -> None:
-        """Every route the server has now is described."""
-        assert EXPECTED_ROUTES - documented(document) == set()
 
     def test_info_and_servers(self) -> None:
         """`info.version` comes from the argument; servers point at the root."""
@@ -196,37 +104,6 @@ class TestDocument:
         assert state["enum"] == (expected + "interrupted").split()
         for name in state["enum"]:
             assert f"`{name}`" in state["description"]
-
-
-@pytest.fixture(scope="module")
-def real_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[web.Application]:
-    """The server's own aiohttp app, built on a real runtime in a temporary data directory."""
-    data_dir = tmp_path_factory.mktemp("app") / "data"
-    config = load_config(env={}, overrides={"server.data_dir": str(data_dir)})
-    logs = setup_logging(config.log_dir, console=False)
-    runtime = Runtime(config)
-    try:
-        services = Services(config, runtime.supervisor, runtime.storage, runtime.hub, logs)
-        yield create_app(services)
-    finally:
-        runtime.stop()
-        logs.close()
-
-
-class TestAppRoutes:
-    def test_every_app_route_is_documented(
-        self, real_app: web.Application, document: dict[str, Any]
-    ) -> None:
-        """Each route of the app is in the document: a new route needs its documentation."""
-        routes = app_routes(real_app)
-        assert routes >= EXPECTED_ROUTES
-        assert routes - documented(document) == set(), "routes missing from the OpenAPI document"
-
-    def test_every_documented_route_exists(
-        self, real_app: web.Application, document: dict[str, Any]
-    ) -> None:
-        """The document describes no route that the app lacks."""
-        assert documented(document) - app_routes(real_app) == set()
 
 
 class TestServedDocument:

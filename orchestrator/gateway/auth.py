@@ -30,7 +30,11 @@ class TooManyAttempts(OrchestratorError):
 
 @routes.post("/auth/login")
 async def login(request: web.Request) -> web.Response:
-    check = Checker(await read_json(request), {"username", "password"})
+    body = await read_json(request)
+    check = Checker(body, {"username", "password"})
+    for name in ("username", "password"):
+        if isinstance(body, dict) and name not in body:
+            check.fail(name, "is required")
     username = check.string("username", min_len=1, max_len=100)
     password = check.string("password", min_len=1, max_len=1000)
     check.done()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from typing import Any
 
 from aiohttp import web
@@ -69,7 +70,8 @@ def query_time(request: web.Request, name: str) -> str | None:
     parsed = parse_time(value)
     if parsed is None:
         raise ValidationError({name: "must be an ISO 8601 date and time"})
-    return parsed.astimezone(tz=None).astimezone(parsed.tzinfo).isoformat(timespec="milliseconds")
+    # Stored times are UTC; comparing their text only works with the same offset.
+    return parsed.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 def query_choice(request: web.Request, name: str, choices: set[str]) -> str | None:

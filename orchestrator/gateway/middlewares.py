@@ -104,7 +104,7 @@ async def audit(request: web.Request, handler: Handler) -> web.StreamResponse:
     if action is None or (principal is None and action != "auth.login"):
         return response
     result = _result_of(response)
-    target = request.match_info.get("id") or result.get("id")
+    target = _target(action, request.match_info.get("id"), result)
     details = {k: v for k, v in (("result", result.get("id")),) if v and v != target}
     if response.status >= 400:
         details["error"] = result.get("error", {}).get("code")
@@ -120,6 +120,15 @@ async def audit(request: web.Request, handler: Handler) -> web.StreamResponse:
     }
     services(request).storage.tell(m.Audit(entry))
     return response
+
+
+def _target(action: str, given: str | None, result: dict) -> str | None:
+    """What an action was done to, by ID where the answer tells it (a name may be typed)."""
+    if action.startswith("run."):
+        return given.upper() if given else None
+    if action.endswith(".run"):
+        return result.get("owner_id") or given
+    return result.get("id") or given
 
 
 def _rule(request: web.Request) -> tuple[str, str | None]:

@@ -6,7 +6,7 @@ import re
 from enum import StrEnum
 from typing import Any
 
-from orchestrator.models.fields import Checker
+from orchestrator.models.fields import Checker, now
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 
@@ -59,5 +59,7 @@ def validate_key_request(body: Any) -> dict[str, Any]:
         fields["user"] = check.string("user", min_len=1, max_len=64)
     if check.has("expires_at") and body["expires_at"] is not None:
         fields["expires_at"] = check.time("expires_at")
+        if fields["expires_at"] is not None and fields["expires_at"] <= now():
+            check.fail("expires_at", "must be in the future")
     check.done()
     return fields

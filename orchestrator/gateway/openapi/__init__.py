@@ -1,7 +1,8 @@
 """The OpenAPI 3.1 document of the REST API: the reference users read in Swagger UI at /docs.
 
 Each resource module contributes its paths (and its schemas); this module assembles them with the
-shared components, the security schemes and the description of the server.
+shared components, the security schemes and the description of the server, and has every
+operation's role and audited action filled in from the server's route table.
 """
 
 from __future__ import annotations
@@ -9,10 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from orchestrator.gateway.openapi import (
+    access,
+    audit,
+    auth,
     common,
     contexts,
     job_schemas,
     jobs,
+    keys,
     pipeline_schemas,
     pipelines,
     run_schemas,
@@ -21,6 +26,8 @@ from orchestrator.gateway.openapi import (
     schedules,
     schemas,
     system,
+    user_schemas,
+    users,
 )
 
 DESCRIPTION = """Orchestrator runs shell commands as **jobs** with timeouts, retries and saved
@@ -29,21 +36,22 @@ both on cron **schedules** in any time zone, keeps every execution as a **run**,
 stdout of each job's or pipeline's latest run as its **context**, which other job commands can
 read with `$$(name)`.
 
-**Authentication.** Every call needs an API key (`ork_...`) or a session token from
-`POST /auth/login`, sent as `Authorization: Bearer <token>` (an API key may also come as
-`X-API-Key: <key>`), except `GET /health`, `GET /version`, `GET /openapi.json`, `GET /docs` and
-`POST /auth/login`. Roles: **reader** may use every GET; **writer** may also create, change,
-delete, copy, run and cancel jobs and pipelines, manage, pause, resume and trigger schedules,
-and reset contexts; **admin** may do everything (for example set the log level).
+**Authentication.** Every call needs an API key (`ork_...`) or a session token (`ors_...`)
+from `POST /auth/login`, sent as `Authorization: Bearer <token>` (or as `X-API-Key: <token>`),
+except the open operations listed below. No token, or a wrong, revoked or expired one, is a
+401; a role too low for the operation is a 403. The `auth` tag tells more.
+
+{roles}
 
 **Requests and answers.** JSON in and out, UTF-8. Times are ISO 8601 with an offset
 (`2026-11-27T10:00:00+00:00`; a time without offset is read as UTC); durations are seconds.
-Unknown fields in a body are a 400. `{id}` in a path takes an ID in any case or the unique name.
-IDs: jobs `J`, pipelines `P` and schedules `S` + 8 Crockford base32 characters, runs `R` + 12,
-contexts `CJ`/`CP` + the owner's 8. Names are unique within their kind; a job and a pipeline
-may share one, and such a name is ambiguous where both kinds are accepted (`$$(name)`,
-contexts, the `owner` filter of runs, schedule targets): a 409 there, or a failed run for
-`$$(name)`; use the ID.
+Unknown fields in a body are a 400. `{id}` in a path takes an ID in any case, or the unique
+name of a job, pipeline or schedule (of a user: the username). IDs: jobs `J`, pipelines `P`,
+schedules `S`, users `U` and API keys `K` + 8 Crockford base32 characters, runs `R` and audit
+records `A` + 12, contexts `CJ`/`CP` + the owner's 8. Names are unique within their kind; a
+job and a pipeline may share one, and such a name is ambiguous where both kinds are accepted
+(`$$(name)`, contexts, the `owner` filter of runs, schedule targets): a 409 there, or a
+failed run for `$$(name)`; use the ID.
 
 **Lists** answer `{"items": [...], "total": N, "next_cursor": "..." | null}`: `total` counts
 everything the filters match, `limit` is 100 by default (at most 1000), and `next_cursor` goes
@@ -66,13 +74,14 @@ SECURITY_SCHEMES = {
     "bearerAuth": {
         "type": "http",
         "scheme": "bearer",
-        "description": "An API key (`ork_...`) or a session token from `POST /auth/login`.",
+        "description": "An API key (`ork_...`) or a session token (`ors_...`) from "
+        "`POST /auth/login`.",
     },
     "apiKeyHeader": {
         "type": "apiKey",
         "in": "header",
         "name": "X-API-Key",
-        "description": "An API key (`ork_...`).",
+        "description": "An API key (`ork_...`); a session token is accepted here too.",
     },
 }
 
@@ -80,23 +89,34 @@ SECURITY_SCHEMES = {
 def build_document(version: str) -> dict[str, Any]:
     """The whole document for the server at `version`, fresh each call (callers may cache)."""
     paths: dict[str, Any] = {}
-    for module in (system, jobs, pipelines, schedules, runs, contexts):
+    for module in (system, auth, users, keys, audit, jobs, pipelines, schedules, runs, contexts):
         paths.update(module.paths())
+    access.apply_rules(paths)
     components_schemas: dict[str, Any] = {}
-    for module in (schemas, job_schemas, pipeline_schemas, schedule_schemas, run_schemas):
+    for module in (
+        schemas,
+        user_schemas,
+        keys,
+        audit,
+        job_schemas,
+        pipeline_schemas,
+        schedule_schemas,
+        run_schemas,
+    ):
         components_schemas.update(module.schemas())
+    resources = (jobs, pipelines, schedules, runs, contexts, auth, users, keys, audit, system)
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Orchestrator API",
             "version": version,
             "summary": "Self-hosted job orchestration: jobs, pipelines, schedules, runs, contexts.",
-            "description": DESCRIPTION,
+            "description": DESCRIPTION.replace("{roles}", access.overview(paths)),
             "license": {"name": "MIT", "identifier": "MIT"},
         },
         "servers": [{"url": "/"}],
         "security": [{"bearerAuth": []}, {"apiKeyHeader": []}],
-        "tags": [jobs.TAG, pipelines.TAG, schedules.TAG, runs.TAG, contexts.TAG, *system.TAGS],
+        "tags": [module.TAG for module in resources],
         "paths": paths,
         "components": {
             "schemas": components_schemas,

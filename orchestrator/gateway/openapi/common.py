@@ -152,18 +152,12 @@ def operation(
     responses: dict[str, Any],
     *,
     errors: tuple[int, ...] = (),
-    role: str | None = "reader",
     parameters: list[dict[str, Any]] | None = None,
     request: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """One operation. `role=None` marks it open (no authentication); otherwise 401 is added,
-    and 403 too when the role is above reader, since every user can read."""
+    """One operation with the errors it may answer besides 500. Who may call it (and so its 401
+    and 403) is not said here: `access.apply_rules` adds it from the route table."""
     statuses = set(errors) | {500}
-    if role is not None:
-        statuses.add(401)
-        if role != "reader":
-            statuses.add(403)
-        description = f"{description}\n\nRequired role: **{role}**."
     op: dict[str, Any] = {
         "operationId": op_id,
         "tags": [tag],
@@ -171,8 +165,6 @@ def operation(
         "description": description,
         "responses": {**responses, **{str(s): error_ref(s) for s in sorted(statuses)}},
     }
-    if role is None:
-        op["security"] = []
     if parameters:
         op["parameters"] = parameters
     if request is not None:

@@ -86,7 +86,6 @@ def paths() -> dict[str, Any]:
                 f"{reset['description']} The same as `POST /contexts/{{id}}/reset`.",
                 reset["responses"],
                 errors=(404, 409),
-                role="writer",
             ),
         },
         "/contexts/{id}/reset": {
@@ -98,7 +97,6 @@ def paths() -> dict[str, Any]:
                 reset["description"],
                 reset["responses"],
                 errors=(404, 409),
-                role="writer",
             ),
         },
     }

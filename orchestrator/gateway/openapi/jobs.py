@@ -35,7 +35,6 @@ def paths() -> dict[str, Any]:
                 "Create a job. Unknown fields are a 400; a name already in use is a 409.",
                 {"201": _job("The new job.")},
                 errors=(400, 409, 413),
-                role="writer",
                 request=body(ref("JobCreate"), JOB_EXAMPLE),
             ),
             "get": operation(
@@ -67,7 +66,6 @@ def paths() -> dict[str, Any]:
                 "context and history stay.",
                 {"200": _job("The job as replaced.")},
                 errors=WRITE_ERRORS,
-                role="writer",
                 request=body(ref("JobCreate"), JOB_EXAMPLE),
             ),
             "patch": operation(
@@ -77,7 +75,6 @@ def paths() -> dict[str, Any]:
                 "Only the fields sent change.",
                 {"200": _job("The job as changed.")},
                 errors=WRITE_ERRORS,
-                role="writer",
                 request=body(ref("JobPatch"), {"timeout": 120, "tags": ["reports"]}),
             ),
             "delete": operation(
@@ -91,7 +88,6 @@ def paths() -> dict[str, Any]:
                 "keep a step whose job is gone (`job_name` null), which fails when it runs.",
                 {"204": reply("Deleted.")},
                 errors=(404, 409),
-                role="writer",
                 parameters=[
                     param(
                         "force",
@@ -112,7 +108,6 @@ def paths() -> dict[str, Any]:
                 "A new job with the same definition and a new ID; its context starts empty.",
                 {"201": _job("The copy.")},
                 errors=WRITE_ERRORS,
-                role="writer",
                 request=body(ref("JobCopy"), {"name": "nightly-report-v2"}, required=False),
             ),
         },
@@ -133,7 +128,6 @@ def paths() -> dict[str, Any]:
                     "202": reply("The run, accepted.", ref("Run"), queued),
                 },
                 errors=(400, 404, 409, 413, 503),
-                role="writer",
                 parameters=[
                     param(
                         "wait",

@@ -64,7 +64,6 @@ def paths() -> dict[str, Any]:
                 "422, a name already in use a 409.",
                 {"201": _pipeline("The new pipeline.")},
                 errors=(400, 409, 413, 422),
-                role="writer",
                 request=body(ref("PipelineCreate"), PIPELINE_EXAMPLE),
             ),
             "get": operation(
@@ -101,7 +100,6 @@ def paths() -> dict[str, Any]:
                 "context and history stay.",
                 {"200": _pipeline("The pipeline as replaced.")},
                 errors=WRITE_ERRORS,
-                role="writer",
                 request=body(ref("PipelineCreate"), PIPELINE_EXAMPLE),
             ),
             "patch": operation(
@@ -111,7 +109,6 @@ def paths() -> dict[str, Any]:
                 "Only the fields sent change; `steps`, if sent, is validated as a whole again.",
                 {"200": _pipeline("The pipeline as changed.")},
                 errors=WRITE_ERRORS,
-                role="writer",
                 request=body(ref("PipelinePatch"), {"on_failure": "continue", "max_attempts": 3}),
             ),
             "delete": operation(
@@ -124,7 +121,6 @@ def paths() -> dict[str, Any]:
                 "schedules (a run in progress goes on; cancel it to stop it).",
                 {"204": reply("Deleted.")},
                 errors=(404, 409),
-                role="writer",
                 parameters=[
                     param(
                         "force",
@@ -145,7 +141,6 @@ def paths() -> dict[str, Any]:
                 "starts empty.",
                 {"201": _pipeline("The copy.")},
                 errors=(400, 404, 409, 413),
-                role="writer",
                 request=body(ref("PipelineCopy"), {"name": "nightly-etl-v2"}, required=False),
             ),
         },
@@ -163,7 +158,6 @@ def paths() -> dict[str, Any]:
                     "202": reply("The run, accepted.", ref("Run"), queued),
                 },
                 errors=(400, 404, 409, 413, 503),
-                role="writer",
                 parameters=[
                     param(
                         "wait",

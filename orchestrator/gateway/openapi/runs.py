@@ -139,7 +139,6 @@ def paths() -> dict[str, Any]:
                 "ends the pipeline run `cancelled`. A run that has already finished is a 409.",
                 {"200": _run("The run, cancelled.", cancelled)},
                 errors=(404, 409),
-                role="writer",
             ),
         },
         "/runs/{id}/retry": {
@@ -156,7 +155,6 @@ def paths() -> dict[str, Any]:
                 "yet is a 409.",
                 {"202": _run("The new run.", new)},
                 errors=(404, 409, 503),
-                role="writer",
             ),
         },
     }

@@ -67,7 +67,6 @@ def _action(
             description,
             {"200": _schedule(answer, example)},
             errors=(404,),
-            role="writer",
         ),
     }
 
@@ -87,7 +86,6 @@ def paths() -> dict[str, Any]:
                 "job's and a pipeline's, a 409.",
                 {"201": _schedule("The new schedule.")},
                 errors=(400, 409, 413, 422),
-                role="writer",
                 request=body(ref("ScheduleCreate"), SCHEDULE_EXAMPLE),
             ),
             "get": operation(
@@ -123,7 +121,6 @@ def paths() -> dict[str, Any]:
                 "(`targets` to none). The ID and `last_fired_at` stay. " + REARM,
                 {"200": _schedule("The schedule as replaced.")},
                 errors=WRITE_ERRORS,
-                role="writer",
                 request=body(ref("ScheduleCreate"), SCHEDULE_EXAMPLE),
             ),
             "patch": operation(
@@ -133,7 +130,6 @@ def paths() -> dict[str, Any]:
                 "Only the fields sent change; the result is validated as a whole. " + REARM,
                 {"200": _schedule("The schedule as changed.")},
                 errors=WRITE_ERRORS,
-                role="writer",
                 request=body(
                     ref("SchedulePatch"), {"cron": "30 1 * * 1-5", "timezone": "Europe/Paris"}
                 ),
@@ -146,7 +142,6 @@ def paths() -> dict[str, Any]:
                 "started (runs in progress go on).",
                 {"204": reply("Deleted.")},
                 errors=(404,),
-                role="writer",
             ),
         },
         "/schedules/{id}/copy": {
@@ -160,7 +155,6 @@ def paths() -> dict[str, Any]:
                 "armed at once if enabled.",
                 {"201": _schedule("The copy.")},
                 errors=(400, 404, 409, 413),
-                role="writer",
                 request=body(ref("ScheduleCopy"), {"name": "nightly-eu"}, required=False),
             ),
         },
@@ -175,7 +169,6 @@ def paths() -> dict[str, Any]:
                 "name that is both a job's and a pipeline's, is a 409.",
                 {"200": _schedule("The schedule with the new target.")},
                 errors=WRITE_ERRORS,
-                role="writer",
                 request=body(ref("TargetInput"), {"target": "backup-db"}),
             ),
         },
@@ -199,7 +192,6 @@ def paths() -> dict[str, Any]:
                 "pipeline's is a 409.",
                 {"200": _schedule("The schedule without the target.")},
                 errors=(404, 409),
-                role="writer",
             ),
         },
         "/schedules/{id}/pause": _action(
@@ -240,7 +232,6 @@ def paths() -> dict[str, Any]:
                     )
                 },
                 errors=(404, 503),
-                role="writer",
             ),
         },
     }

@@ -1,14 +1,14 @@
-"""Schemas used across resources: the error envelope, times, states, users and log records.
+"""Schemas used across resources: the error envelope, times, states and log records.
 
-Resource-specific schemas live beside their paths (jobs.py, runs.py, contexts.py); what several
-of them share is here, together with the shared query parameters of lists.
+Resource-specific schemas live in their own modules (job_schemas.py, user_schemas.py, ...);
+what several of them share is here, together with the shared query parameters of lists.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from orchestrator.gateway.openapi.common import B32, Schema, list_of, nullable, obj, param, ref
+from orchestrator.gateway.openapi.common import Schema, list_of, nullable, obj, param, ref
 
 RUN_STATES = [
     "scheduled",
@@ -92,52 +92,6 @@ def schemas() -> dict[str, Schema]:
                 "display": {"type": "string", "description": "Version for people."},
             },
             ["version", "display"],
-        ),
-        "Role": {"type": "string", "enum": ["admin", "writer", "reader"]},
-        "User": obj(
-            {
-                "id": {"type": "string", "pattern": f"^U{B32}{{8}}$"},
-                "username": {"type": "string"},
-                "role": ref("Role"),
-                "enabled": {"type": "boolean"},
-                "created_at": timestamp("When the user was created."),
-            },
-            ["id", "username", "role"],
-            closed=False,
-        ),
-        "Principal": obj(
-            {
-                "user_id": {"type": "string", "pattern": f"^U{B32}{{8}}$"},
-                "username": {"type": "string"},
-                "role": ref("Role"),
-                "via": {"type": "string", "enum": ["key", "session"]},
-                "token_id": {"type": "string", "description": "ID of the key or session."},
-            },
-            ["user_id", "username", "role", "via"],
-            closed=False,
-            description="Who sent the request, and with which kind of token.",
-        ),
-        "LoginRequest": obj(
-            {
-                "username": {"type": "string", "minLength": 1, "maxLength": 100},
-                "password": {"type": "string", "minLength": 1, "maxLength": 1000},
-            },
-            ["username", "password"],
-        ),
-        "LoginResponse": obj(
-            {
-                "token": {
-                    "type": "string",
-                    "description": "Session token (`ors_...`): send it as "
-                    "`Authorization: Bearer <token>`.",
-                },
-                "expires_at": timestamp(
-                    "When the token stops working (configuration `security.session_ttl`, "
-                    "default 86400 seconds, after login)."
-                ),
-                "user": ref("User"),
-            },
-            ["token", "expires_at", "user"],
         ),
         "LogLevel": {"type": "string", "enum": LOG_LEVELS},
         "LogLevelSetting": obj({"level": ref("LogLevel")}, ["level"]),

@@ -1,5 +1,5 @@
-"""Paths of operations and sessions: health, version, this documentation, login, the server log
-and its level."""
+"""Paths of the server itself: health, version, this documentation, the server log and its
+level."""
 
 from __future__ import annotations
 
@@ -10,29 +10,7 @@ from orchestrator.gateway.openapi.common import body, operation, param, ref, rep
 from orchestrator.gateway.openapi.common import shared_param as shared
 from orchestrator.gateway.openapi.schemas import TIME_EXAMPLE
 
-TAGS = [
-    {"name": "system", "description": "Health, version, documentation, server log and level."},
-    {
-        "name": "auth",
-        "description": "Log in with a user name and password to get a session token, or use an "
-        "API key (`ork_...`). Send either as `Authorization: Bearer <token>`; an API key may "
-        "also come as `X-API-Key: <key>`.",
-    },
-]
-USER = {
-    "id": "U3M8Q2XZA",
-    "username": "admin",
-    "role": "admin",
-    "enabled": True,
-    "created_at": TIME_EXAMPLE,
-}
-ME = {
-    "user_id": "U3M8Q2XZA",
-    "username": "admin",
-    "role": "admin",
-    "via": "key",
-    "token_id": "K4N6P8R0T",
-}
+TAG = {"name": "system", "description": "Health, version, documentation, server log and level."}
 RECORD = {
     "seq": 42,
     "time": TIME_EXAMPLE,
@@ -46,8 +24,8 @@ LEVEL = param(
 )
 
 
-def _open(op_id: str, summary: str, description: str, responses: dict, **kw: Any) -> dict:
-    return operation(op_id, "system", summary, description, responses, role=None, **kw)
+def _system(op_id: str, summary: str, description: str, responses: dict, **kw: Any) -> dict:
+    return operation(op_id, "system", summary, description, responses, **kw)
 
 
 def paths() -> dict[str, Any]:
@@ -55,18 +33,18 @@ def paths() -> dict[str, Any]:
     stream_example = f": connected\n\nid: 42\ndata: {json.dumps(RECORD)}\n\n: heartbeat\n\n"
     return {
         "/health": {
-            "get": _open(
+            "get": _system(
                 "health",
                 "Is the server up?",
-                "Answers 200 while the server accepts requests. No authentication.",
+                "Answers 200 while the server accepts requests.",
                 {"200": reply("Up.", ref("Health"), {"status": "ok"})},
             )
         },
         "/version": {
-            "get": _open(
+            "get": _system(
                 "version",
                 "Server version",
-                "The server's version. No authentication.",
+                "The server's version.",
                 {
                     "200": reply(
                         "The version.",
@@ -77,66 +55,25 @@ def paths() -> dict[str, Any]:
             )
         },
         "/openapi.json": {
-            "get": _open(
+            "get": _system(
                 "openapi",
                 "This document",
-                "The OpenAPI 3.1 document of the API. No authentication.",
+                "The OpenAPI 3.1 document of the API.",
                 {"200": reply("The document.", {"type": "object"})},
             )
         },
         "/docs": {
-            "get": _open(
+            "get": _system(
                 "docs",
                 "Interactive documentation",
                 "Swagger UI for this document, served with its assets by the server (no "
-                "outside host is contacted). No authentication.",
+                "outside host is contacted).",
                 {
                     "200": {
                         "description": "The HTML page.",
                         "content": {"text/html": {"schema": {"type": "string"}}},
                     }
                 },
-            )
-        },
-        "/auth/login": {
-            "post": operation(
-                "login",
-                "auth",
-                "Log in",
-                "Trade a user name and password for a session token. No authentication.",
-                {
-                    "200": reply(
-                        "Logged in.",
-                        ref("LoginResponse"),
-                        {
-                            "token": "ors_5kq1N2xW8aVb3LcJ0dPq7RtYu9HsE4fGzKm6nAo2iBw",
-                            "expires_at": TIME_EXAMPLE,
-                            "user": USER,
-                        },
-                    )
-                },
-                errors=(400, 401, 413),
-                role=None,
-                request=body(ref("LoginRequest"), {"username": "admin", "password": "secret"}),
-            )
-        },
-        "/auth/logout": {
-            "post": operation(
-                "logout",
-                "auth",
-                "Log out",
-                "End the session whose token authenticated this request (an API key stays "
-                "valid: revoke keys through the keys API).",
-                {"204": reply("Logged out.")},
-            )
-        },
-        "/me": {
-            "get": operation(
-                "me",
-                "auth",
-                "Who am I?",
-                "The user behind the key or token of this request.",
-                {"200": reply("The caller.", ref("Principal"), ME)},
             )
         },
         "/logs": {
@@ -205,7 +142,6 @@ def paths() -> dict[str, Any]:
                 "Change the level of the console and the log files at once, without restart.",
                 {"200": level},
                 errors=(400, 413),
-                role="admin",
                 request=body(ref("LogLevelSetting"), {"level": "debug"}),
             ),
         },
