@@ -4,7 +4,8 @@ Pure bookkeeping, no threads: the Supervisor owns one and asks it what to start.
 while `execution.max_concurrent_runs` runs are going, while its job is at its
 `max_concurrent`, or while the machine lacks CPU or memory (from the latest resource sample).
 A run whose job is at its limit does not hold up runs of other jobs behind it; runs of the same
-job start in the order they were queued. Each waiting run has a reason a person can read.
+job start in the order they were queued. Each waiting run has a reason a person can read; it
+keeps the same text while the cause lasts, so it is written to the run only when it changes.
 """
 
 from __future__ import annotations
@@ -41,13 +42,10 @@ class Admission:
         """Why the machine cannot take a new run now, or None."""
         limits, cpu, free = self.resources, self.cpu_percent, self.available_mb
         if limits.max_cpu_percent < 100 and cpu is not None and cpu > limits.max_cpu_percent:
-            return (
-                f"CPU use is {cpu:.0f}%, above execution.max_cpu_percent "
-                f"({limits.max_cpu_percent:g}%)"
-            )
+            return f"CPU use is above execution.max_cpu_percent ({limits.max_cpu_percent:g}%)"
         if limits.min_free_memory_mb and free is not None and free < limits.min_free_memory_mb:
             return (
-                f"{free:.0f} MiB of memory available, below execution.min_free_memory_mb "
+                "available memory is below execution.min_free_memory_mb "
                 f"({limits.min_free_memory_mb} MiB)"
             )
         return None
@@ -64,13 +62,13 @@ class Admission:
                 reasons[run["id"]] = busy
             elif len(self.running) >= self.limit:
                 reasons[run["id"]] = (
-                    f"{len(self.running)} runs are going, the most allowed by "
-                    "execution.max_concurrent_runs"
+                    f"the most runs allowed at once ({self.limit}, "
+                    "execution.max_concurrent_runs) are going"
                 )
             elif self.per_job[job["id"]] >= job["max_concurrent"]:
                 reasons[run["id"]] = (
-                    f"job '{job['name']}' already has {self.per_job[job['id']]} "
-                    f"run(s) going (max_concurrent {job['max_concurrent']})"
+                    f"job '{job['name']}' already has its max_concurrent "
+                    f"({job['max_concurrent']}) runs going"
                 )
             else:
                 self.running[run["id"]] = job["id"]

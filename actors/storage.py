@@ -14,6 +14,7 @@ import pykka
 from actors import messages as m
 from actors import storage_metrics as metrics
 from actors import storage_principals as principals
+from actors import storage_transfer as transfer
 from actors import storage_webhooks as webhooks
 from orchestrator.events import EventHub
 from orchestrator.log import get_logger
@@ -35,12 +36,14 @@ class StorageActor(pykka.ThreadingActor):
     def __init__(self, store: Store, defaults: JobDefaults, hub: EventHub) -> None:
         super().__init__()
         self.store = store
+        self.defaults = defaults
         self.principals = Principals(store.tables)
         self.kinds = kind_ops(defaults)
         self.hub = hub
         self.pending_events: list[dict] = []
         self.pending_writes = 0
         self.notifier: Any = None  # set by the Runtime once the Notifier runs
+        self.retention = transfer.Retention()  # set by the Runtime with the config and clock
 
     def on_receive(self, message: Any) -> Any:
         reply = self.handle(message)
@@ -185,7 +188,7 @@ def _select(store: Store, records, tag: str | None, state: str | None, q: str | 
 # Modules that handle further messages on the Storage actor's thread, each by responsibility:
 # every one exports HANDLED (the message types), ACKED (those committed before the reply) and
 # handle(storage_actor, message).
-EXTENSIONS = (principals, metrics, webhooks)
+EXTENSIONS = (principals, metrics, webhooks, transfer)
 _PAST = {"Create": "created", "Update": "updated", "Copy": "copied", "Delete": "deleted"}
 _ACKED = (
     m.Create,

@@ -11,7 +11,7 @@ from typing import Any
 import pykka
 
 from actors import messages as m
-from actors.admission import Admission
+from actors.admission import Admission, ResourceLimits
 from actors.job_run import JobRunActor, RunSettings
 from actors.pipeline_run import PipelineRunActor
 from actors.schedule_board import ScheduleBoard
@@ -25,11 +25,13 @@ EMPTY_OUTPUT = {"stdout": "", "stderr": "", "truncated": False}
 
 
 class SupervisorActor(pykka.ThreadingActor):
-    def __init__(self, settings: RunSettings, max_concurrent_runs: int) -> None:
+    def __init__(
+        self, settings: RunSettings, max_concurrent_runs: int, limits: ResourceLimits | None = None
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.storage = settings.storage
-        self.admission = Admission(max_concurrent_runs)
+        self.admission = Admission(max_concurrent_runs, limits)
         self.job_runs: dict[str, Any] = {}  # run ID -> JobRun actor
         self.pipelines: dict[str, Any] = {}  # pipeline run ID -> PipelineRun actor
         self.parents: dict[str, tuple[str, str]] = {}  # step's job run ID -> (pipeline run, step)
@@ -41,6 +43,9 @@ class SupervisorActor(pykka.ThreadingActor):
         match message:
             case m.Admit(run, owner):
                 self._admit_new(run, owner)
+            case m.Resources(cpu_percent, available_mb):
+                self.admission.observe(cpu_percent, available_mb)
+                self._admit()
             case m.CancelRun(ref):
                 return self._cancel(self.storage.ask(m.GetRun(ref)))
             case m.StartPlanned(run_id):
@@ -146,6 +151,8 @@ class SupervisorActor(pykka.ThreadingActor):
 
     def _admit(self) -> None:
         for run, job in self.admission.startable():
+            if run.get("waiting"):
+                run = {**run, "waiting": None}
             ref = JobRunActor.start(run, job, self.actor_ref, self.settings)
             self.job_runs[run["id"]] = ref
             ref.tell(m.Start())
@@ -154,6 +161,18 @@ class SupervisorActor(pykka.ThreadingActor):
                 parent = self.pipelines.get(pipeline_run_id)
                 if parent is not None:
                     parent.tell(m.StepStarted(step_id, run["id"], RunState.RUNNING))
+
+        self._show_waiting()
+
+    def _show_waiting(self) -> None:
+        """Write on each queued run why it waits, when that changed."""
+        queue = self.admission.queue
+        for index, (run, job) in enumerate(queue):
+            reason = self.admission.reasons.get(run["id"])
+            if run.get("waiting") != reason:
+                run = {**run, "waiting": reason}
+                queue[index] = (run, job)
+                self.storage.tell(m.SaveRun(run))
 
     def _ended(self, run: dict, stdout: str) -> None:
         """A job run reached a final state: free its slot, tell its pipeline, admit more."""

@@ -12,9 +12,12 @@ from typing import Any
 import pykka
 
 from actors import messages as m
+from actors.admission import ResourceLimits
 from actors.job_run import RunSettings
 from actors.notifier import NotifierActor
+from actors.sampler import SamplerActor
 from actors.storage import StorageActor
+from actors.storage_transfer import Retention
 from actors.supervisor import SupervisorActor
 from actors.timekeeper import Timekeeper
 from orchestrator.config import Config
@@ -22,6 +25,7 @@ from orchestrator.events import EventHub
 from orchestrator.execution.leftovers import stop_leftovers
 from orchestrator.execution.local import LocalExecutor
 from orchestrator.log import get_logger
+from orchestrator.models.fields import now
 from orchestrator.models.job import JobDefaults
 from orchestrator.models.run import TERMINAL
 from orchestrator.security.rotation import finish_pending_rotation, key_source
@@ -48,6 +52,9 @@ class Runtime:
         self.storage.proxy().notifier = self.notifier
         self._unsubscribe_notifier = self.hub.subscribe(self._run_changed)
         self.timekeeper = Timekeeper()
+        self.storage.proxy().retention = Retention(
+            config.retention, config.log_dir, self.timekeeper
+        )
         settings = RunSettings(
             storage=self.storage,
             timekeeper=self.timekeeper,
@@ -56,8 +63,10 @@ class Runtime:
             kill_grace=config.execution.kill_grace,
             notifier=self.notifier,
         )
-        limit = config.execution.max_concurrent_runs
-        self.supervisor = SupervisorActor.start(settings, limit)
+        execution = config.execution
+        limits = ResourceLimits(execution.max_cpu_percent, execution.min_free_memory_mb)
+        self.supervisor = SupervisorActor.start(settings, execution.max_concurrent_runs, limits)
+        self.sampler = SamplerActor.start(config.data_dir, self.timekeeper, on_sample=self._sampled)
         log.info(
             "store opened",
             path=str(config.store_path),
@@ -76,6 +85,14 @@ class Runtime:
             stop_leftovers(set(found["cut"]), self.config.execution.kill_grace)
         self.supervisor.ask(m.ArmPlanned(tuple(found["planned"])))
         self.supervisor.ask(m.StartSchedules())
+        self.storage.tell(m.Purge(now()))  # retention once at start, then every hour
+
+    def _sampled(self, sample: dict[str, Any]) -> None:
+        """Sampler listener, on its thread: admission learns the machine's resources."""
+        available = sample["memory"]["available"]
+        mb = available / 2**20 if available is not None else None
+        with contextlib.suppress(pykka.ActorDeadError):
+            self.supervisor.tell(m.Resources(sample["cpu_percent"], mb))
 
     def _run_changed(self, run: dict[str, Any]) -> None:
         """EventHub listener, on the Storage thread: hand finished runs to the Notifier."""

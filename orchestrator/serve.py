@@ -62,6 +62,7 @@ def serve_forever(config: Config, debug: bool) -> int:
             runtime.storage,
             runtime.hub,
             logs,
+            sampler=runtime.sampler,
             notifier=runtime.notifier,
         )
         return asyncio.run(_serve(config, create_app(services), runtime))

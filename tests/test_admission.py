@@ -31,7 +31,7 @@ class TestLimits:
         gate.enqueue(run("R2"), job("JA"))
         gate.enqueue(run("R3"), job("JB"))
         assert [r["id"] for r, _ in gate.startable()] == ["R1", "R3"]
-        assert "max_concurrent 1" in gate.reasons["R2"]
+        assert "max_concurrent (1) runs going" in gate.reasons["R2"]
 
 
 class TestResources:
@@ -42,7 +42,7 @@ class TestResources:
         gate.enqueue(run("R2"), job("JA", 5))
         gate.observe(cpu_percent=95, available_mb=8000)
         assert gate.startable() == []
-        assert "CPU use is 95%" in gate.reasons["R1"]
+        assert "max_cpu_percent (80%)" in gate.reasons["R1"]
         gate.observe(cpu_percent=40, available_mb=8000)
         assert [r["id"] for r, _ in gate.startable()] == ["R1", "R2"]
         assert gate.reasons == {}
@@ -53,7 +53,7 @@ class TestResources:
         gate.enqueue(run("R1"), job("JA"))
         gate.observe(cpu_percent=10, available_mb=512)
         assert gate.startable() == []
-        assert gate.reasons["R1"].startswith("512 MiB of memory available")
+        assert gate.reasons["R1"].startswith("available memory is below")
 
     def test_default_limits_never_hold(self):
         """With the defaults, even a saturated machine takes runs."""

@@ -125,3 +125,12 @@ class ArmPlanned:
 @dataclass(frozen=True)
 class InterruptAll:
     """Tell, at the end of a shutdown grace: cut every run still going as `interrupted`."""
+
+
+@dataclass(frozen=True)
+class Resources:
+    """Tell the Supervisor the machine's latest CPU use and available memory (from the
+    Sampler), for admission."""
+
+    cpu_percent: float | None
+    available_mb: float | None

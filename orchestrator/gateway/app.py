@@ -11,10 +11,12 @@ from orchestrator.gateway import (
     contexts,
     docs,
     jobs,
+    metrics,
     pipelines,
     runs,
     schedules,
     system,
+    transfer,
     users,
     webhooks,
 )
@@ -35,6 +37,8 @@ RESOURCES = (
     runs,
     contexts,
     webhooks,
+    metrics,
+    transfer,
     docs,
 )
 

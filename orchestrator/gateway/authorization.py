@@ -73,8 +73,15 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/keys"): (READER, "key.create"),
     ("DELETE", "/keys/{id}"): (READER, "key.revoke"),
     ("GET", "/audit"): (ADMIN, None),
+    ("GET", "/metrics"): (READER, None),
+    ("GET", "/metrics/history"): (READER, None),
+    ("GET", "/metrics/prometheus"): (READER, None),
     **_admin_only(_definitions("webhook", "/webhooks", runnable=False)),
     ("POST", "/webhooks/{id}/test"): (ADMIN, "webhook.test"),
+    # Readers export without secrets; the handler asks admin for `include_secrets=true`.
+    ("GET", "/config/export"): (READER, "config.export"),
+    ("POST", "/config/import"): (ADMIN, "config.import"),
+    ("POST", "/system/purge"): (ADMIN, "system.purge"),
 }
 
 

@@ -86,6 +86,7 @@ def new_run(
         "truncated": False,
         "env": {},
         "pipeline_run_id": None,
+        "waiting": None,
     }
 
 

@@ -54,7 +54,10 @@ class Sender:
         self._lock = threading.Lock()
         self._pending = 0  # accepted and not finished; guarded by _lock
         self._closed = False
-        self._tasks: set[asyncio.Task] = set()  # only touched on the loop's thread
+        # Only touched on the loop's thread: every delivery, and those inside an attempt.
+        self._tasks: set[asyncio.Task] = set()
+        self._attempting: set[asyncio.Task] = set()
+        self._closing = False
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
             target=self._loop.run_forever, name="WebhookSender", daemon=True
@@ -123,6 +126,8 @@ class Sender:
                 _report(job)
                 if record["state"] != d.DeliveryState.PENDING:
                     return
+                if self._closing:  # no retry once the server stops
+                    raise asyncio.CancelledError
                 await asyncio.sleep(d.backoff(self.retry_base, number - 1))
         except asyncio.CancelledError:
             cut = {"at": iso(now()), "status": None, "error": STOPPED, "duration": 0.0}
@@ -135,28 +140,36 @@ class Sender:
                 self._pending -= 1
 
     async def _attempt(self, job: _Job) -> tuple[dict[str, Any], bool]:
-        """One POST, and whether another may succeed. Never raises but for cancellation: a
-        failure becomes the attempt's error."""
+        """One POST once a slot is free, and whether another may succeed."""
         async with self._slots:
-            at, started = iso(now()), time.perf_counter()
-            status, error, may_retry = None, None, True
+            task = asyncio.current_task()
+            self._attempting.add(task)
             try:
-                async with self._session.post(
-                    job.url, data=job.payload, headers=job.headers, allow_redirects=False
-                ) as response:
-                    status = response.status
-                    may_retry = d.retriable(status)
-                    if not 200 <= status < 300:
-                        error = f"HTTP {status} {response.reason or ''}".rstrip()
-            except TimeoutError:
-                error = f"No answer within {self.timeout:g} seconds."
-            except aiohttp.InvalidURL as err:
-                error, may_retry = f"Invalid URL: {err}", False
-            except (aiohttp.ClientError, OSError) as err:
-                error = f"{type(err).__name__}: {err}"
-            except ValueError as err:  # a request aiohttp refuses to build: trying again is vain
-                error, may_retry = f"{type(err).__name__}: {err}", False
-            duration = round(time.perf_counter() - started, 6)
+                return await self._post(job)
+            finally:
+                self._attempting.discard(task)
+
+    async def _post(self, job: _Job) -> tuple[dict[str, Any], bool]:
+        """Never raises but for cancellation: a failure becomes the attempt's error."""
+        at, started = iso(now()), time.perf_counter()
+        status, error, may_retry = None, None, True
+        try:
+            async with self._session.post(
+                job.url, data=job.payload, headers=job.headers, allow_redirects=False
+            ) as response:
+                status = response.status
+                may_retry = d.retriable(status)
+                if not 200 <= status < 300:
+                    error = f"HTTP {status} {response.reason or ''}".rstrip()
+        except TimeoutError:
+            error = f"No answer within {self.timeout:g} seconds."
+        except aiohttp.InvalidURL as err:
+            error, may_retry = f"Invalid URL: {err}", False
+        except (aiohttp.ClientError, OSError) as err:
+            error = f"{type(err).__name__}: {err}"
+        except ValueError as err:  # a request aiohttp refuses to build: trying again is vain
+            error, may_retry = f"{type(err).__name__}: {err}", False
+        duration = round(time.perf_counter() - started, 6)
         return {"at": at, "status": status, "error": error, "duration": duration}, may_retry
 
     def close(self, grace: float = 0.0) -> None:
@@ -177,9 +190,13 @@ class Sender:
             self._loop.close()
 
     async def _shutdown(self, grace: float) -> None:
-        tasks = set(self._tasks)
-        if tasks and grace > 0:
-            await asyncio.wait(tasks, timeout=grace)
+        # Requests under way get `grace` to end; waits for a slot or for a retry are cut now.
+        self._closing = True
+        tasks, attempting = set(self._tasks), set(self._attempting)
+        for task in tasks - attempting:
+            task.cancel()
+        if attempting and grace > 0:
+            await asyncio.wait(attempting, timeout=grace)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

@@ -1,4 +1,4 @@
-"""Checking an import document as a whole, before anything changes, into a plan of changes.
+"""Checking an import document as a whole, before anything changes: every problem at once.
 
 Each item is checked by its model's own validator, against the definitions as they would be
 after the import (so a pipeline may use a job the same document creates, and a replace may not
@@ -13,13 +13,13 @@ otherwise delete every definition of its kind, so emptying a kind takes an expli
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from orchestrator import ids
 from orchestrator.errors import InvalidReference, OrchestratorError, ValidationError
 from orchestrator.models import pipeline, schedule, webhook
-from orchestrator.models.fields import iso, now, parse_time
+from orchestrator.models.fields import parse_time
 from orchestrator.models.job import JOB_FIELD_ORDER, SECRET_MASK, JobDefaults, validate_job
 from orchestrator.store.store import Store
 
@@ -38,16 +38,9 @@ SHOWN = 5  # problems named in the error's message; `details.errors` has them al
 
 
 @dataclass
-class Plan:
-    """What an import does: records to save per section, and the IDs by outcome."""
+class Checked:
+    """One item of the document, checked: its ID and its definition fields (`record`)."""
 
-    mode: str
-    save: dict[str, list[dict]] = field(default_factory=dict)
-    outcome: dict[str, dict[str, list[str]]] = field(default_factory=dict)
-
-
-@dataclass
-class _Item:
     section: str
     path: str
     raw: dict
@@ -73,11 +66,9 @@ class _Names:
         return None if job and pipe else job or pipe
 
 
-def plan_import(
-    store: Store, doc: Any, mode: str, defaults: JobDefaults, user: str
-) -> Plan:
+def check_document(store: Store, doc: Any, mode: str, defaults: JobDefaults) -> list[Checked]:
     """Check the whole document; raise one ValidationError naming every problem, or return
-    the plan. Nothing in the store changes here."""
+    its items checked. Nothing in the store changes here."""
     if mode not in ("merge", "replace"):
         raise ValidationError({"mode": "must be merge or replace"})
     problems: list[dict[str, str]] = []
@@ -93,10 +84,10 @@ def plan_import(
         _check_item(store, item, checks[item.section], names, fail)
     if problems:
         raise _error(problems)
-    return _plan(store, items, mode, user)
+    return items
 
 
-def _items(doc: Any, mode: str, fail: Callable[[str, str], None]) -> list[_Item]:
+def _items(doc: Any, mode: str, fail: Callable[[str, str], None]) -> list[Checked]:
     if not isinstance(doc, dict):
         fail("document", "must be an object with jobs, pipelines, schedules and webhooks")
         return []
@@ -118,13 +109,13 @@ def _items(doc: Any, mode: str, fail: Callable[[str, str], None]) -> list[_Item]
         for index, raw in enumerate(doc[section]):
             path = f"{section}[{index}]"
             if isinstance(raw, dict):
-                items.append(_Item(section, path, raw))
+                items.append(Checked(section, path, raw))
             else:
                 fail(path, f"must be an object (a {label})")
     return items
 
 
-def _identify(store: Store, items: list[_Item], fail: Callable[[str, str], None]) -> None:
+def _identify(store: Store, items: list[Checked], fail: Callable[[str, str], None]) -> None:
     """Give every item its ID: its own, the one of the stored record of its name, or a new one."""
     claimed: dict[str, str] = {}
     for item in items:
@@ -156,7 +147,7 @@ def _fresh(store: Store, prefix: str, claimed: dict[str, str]) -> str:
 
 
 def _names(
-    store: Store, items: list[_Item], mode: str, fail: Callable[[str, str], None]
+    store: Store, items: list[Checked], mode: str, fail: Callable[[str, str], None]
 ) -> _Names:
     """Index what remains and what the document brings; names must stay unique per kind."""
     names = _Names()
@@ -193,7 +184,7 @@ def _validators(defaults: JobDefaults, names: _Names) -> dict[str, Callable[[dic
 
 def _check_item(
     store: Store,
-    item: _Item,
+    item: Checked,
     validate: Callable[[dict], dict],
     names: _Names,
     fail: Callable[[str, str], None],
@@ -222,9 +213,7 @@ def _check_item(
         _fail_fields(item.path, err, fail)
 
 
-def _unmask(
-    store: Store, item: _Item, body: dict, fail: Callable[[str, str], None]
-) -> None:
+def _unmask(store: Store, item: Checked, body: dict, fail: Callable[[str, str], None]) -> None:
     """Masked secrets keep the stored value of the same record, which must exist."""
     old = store.definitions(_kind(item.section)[0]).get(item.id) or {}
     if item.section == "jobs" and isinstance(body.get("secret_env"), dict):
@@ -258,47 +247,11 @@ def _error(problems: list[dict[str, str]]) -> ValidationError:
     fields: dict[str, str] = {}
     for problem in problems:
         fields.setdefault(problem["path"], problem["message"])
-    error = ValidationError(fields, f"The document has {count}, nothing was changed: {shown}{more}.")
+    error = ValidationError(
+        fields, f"The document has {count}, nothing was changed: {shown}{more}."
+    )
     error.details["errors"] = problems
     return error
-
-
-def _plan(store: Store, items: list[_Item], mode: str, user: str) -> Plan:
-    """Sort the checked items into created, updated and unchanged; replace also deletes."""
-    plan = Plan(mode)
-    stamp = iso(now())
-    for section, prefix, _, order in SECTIONS:
-        outcome: dict[str, list[str]] = {k: [] for k in ("created", "updated", "unchanged")}
-        plan.save[section] = []
-        defs = store.definitions(prefix)
-        for item in (i for i in items if i.section == section):
-            fields = {name: item.record[name] for name in order}
-            old = defs.get(item.id)
-            if old is None:
-                created_at = item.raw.get("created_at") or stamp
-                stamps = (created_at, item.raw.get("updated_at") or created_at)
-                record = _record(item.id, fields, *stamps, item.raw.get("created_by", user))
-                outcome["created"].append(item.id)
-            elif all(old.get(name) == value for name, value in fields.items()):
-                outcome["unchanged"].append(item.id)
-                continue
-            else:
-                record = _record(item.id, fields, old["created_at"], stamp, old["created_by"])
-                outcome["updated"].append(item.id)
-            plan.save[section].append(record)
-        given = {item.id for item in items if item.section == section}
-        keep_all = mode == "merge"
-        outcome["deleted"] = [] if keep_all else [i for i in defs if i not in given]
-        plan.outcome[section] = outcome
-    return plan
-
-
-def _record(
-    record_id: str, fields: dict, created_at: str, updated_at: str, created_by: Any
-) -> dict:
-    record = {"id": record_id, **fields}
-    record.update(created_at=created_at, updated_at=updated_at, created_by=created_by)
-    return record
 
 
 def _kind(section: str) -> tuple[str, str]:

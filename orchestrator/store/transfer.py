@@ -10,16 +10,33 @@ reproduces it exactly.
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass, field
 from typing import Any
 
 from orchestrator.models.fields import iso, now
 from orchestrator.models.job import SECRET_MASK, JobDefaults
-from orchestrator.store.import_check import FORMAT, SECTIONS, STAMPS, VERSION, Plan, plan_import
+from orchestrator.store.import_check import (
+    FORMAT,
+    SECTIONS,
+    STAMPS,
+    VERSION,
+    Checked,
+    check_document,
+)
 from orchestrator.store.store import Store
 
 # A name no person types, held for a moment by a renamed record so that two records can swap
 # names; it never reaches the file, whose pending write for the record is replaced at once.
 _PARKED = "\x00import:"
+
+
+@dataclass
+class Plan:
+    """What an import does: records to save per section, and the IDs by outcome."""
+
+    mode: str
+    save: dict[str, list[dict]] = field(default_factory=dict)
+    outcome: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
 
 def export(store: Store, include_secrets: bool) -> dict[str, Any]:
@@ -34,7 +51,8 @@ def export(store: Store, include_secrets: bool) -> dict[str, Any]:
 
 
 def _exported(record: dict, order: tuple[str, ...], include_secrets: bool) -> dict[str, Any]:
-    shown = {"id": record["id"], **{name: record.get(name) for name in order}}
+    # A field an older record lacks is left out, so that an import gives it its default.
+    shown = {"id": record["id"], **{name: record[name] for name in order if name in record}}
     shown.update({name: record.get(name) for name in STAMPS})
     shown = copy.deepcopy(shown)  # the answer leaves the Storage thread: share nothing
     if not include_secrets:
@@ -51,13 +69,52 @@ def import_document(
     """Check `doc` as a whole (ValidationError naming every problem), then apply it unless
     `dry_run`. The answer lists the IDs created, updated, deleted and left unchanged per
     section (`{"created": {"jobs": [...], ...}, ...}`)."""
-    plan = plan_import(store, doc, mode, defaults, user)
+    plan = plan_changes(store, check_document(store, doc, mode, defaults), mode, user)
     if not dry_run:
         apply(store, plan)
     answer: dict[str, Any] = {"dry_run": dry_run, "mode": mode}
     for outcome in ("created", "updated", "deleted", "unchanged"):
         answer[outcome] = {section: plan.outcome[section][outcome] for section, *_ in SECTIONS}
     return answer
+
+
+def plan_changes(store: Store, items: list[Checked], mode: str, user: str) -> Plan:
+    """Sort the checked items into created, updated and unchanged; replace also deletes what
+    the document leaves out. A new record keeps the document's stamps; a changed one keeps
+    its own creation stamps and is updated now; an unchanged one is left alone."""
+    plan = Plan(mode)
+    stamp = iso(now())
+    for section, prefix, _, order in SECTIONS:
+        outcome: dict[str, list[str]] = {k: [] for k in ("created", "updated", "unchanged")}
+        plan.save[section] = []
+        defs = store.definitions(prefix)
+        for item in (i for i in items if i.section == section):
+            fields = {name: item.record[name] for name in order}
+            old = defs.get(item.id)
+            if old is None:
+                created_at = item.raw.get("created_at") or stamp
+                stamps = (created_at, item.raw.get("updated_at") or created_at)
+                record = _record(item.id, fields, *stamps, item.raw.get("created_by", user))
+                outcome["created"].append(item.id)
+            elif all(old.get(name) == value for name, value in fields.items()):
+                outcome["unchanged"].append(item.id)
+                continue
+            else:
+                record = _record(item.id, fields, old["created_at"], stamp, old["created_by"])
+                outcome["updated"].append(item.id)
+            plan.save[section].append(record)
+        given = {item.id for item in items if item.section == section}
+        outcome["deleted"] = [i for i in defs if i not in given] if mode == "replace" else []
+        plan.outcome[section] = outcome
+    return plan
+
+
+def _record(
+    record_id: str, fields: dict, created_at: str, updated_at: str, created_by: Any
+) -> dict:
+    record = {"id": record_id, **fields}
+    record.update(created_at=created_at, updated_at=updated_at, created_by=created_by)
+    return record
 
 
 def apply(store: Store, plan: Plan) -> None:

@@ -1,0 +1,101 @@
+"""REST resource: configuration export and import (`/config/export`, `/config/import`), and
+retention on demand (`POST /system/purge`).
+
+Documents travel as JSON or YAML, chosen by `format` on export and by the body's Content-Type
+on import. Schedules an import creates, changes or deletes are re-armed before the answer.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+from aiohttp import web
+
+from actors import messages as m
+from orchestrator.errors import Forbidden, InvalidJson, OrchestratorError
+from orchestrator.gateway.bridge import ask
+from orchestrator.gateway.http import query_bool, query_choice, reply, services, user_of
+from orchestrator.models.fields import now
+
+routes = web.RouteTableDef()
+YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML without implicit dates: times stay text, as in JSON, for the models to check."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, pattern) for tag, pattern in resolvers if tag != _TIMESTAMP]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
+@routes.get("/config/export")
+async def export_config(request: web.Request) -> web.Response:
+    """The definitions as one document (JSON by default); secrets only for admins who ask."""
+    form = query_choice(request, "format", {"json", "yaml"}) or "json"
+    include_secrets = query_bool(request, "include_secrets")
+    if include_secrets and request["principal"]["role"] != "admin":
+        raise Forbidden("Exporting secrets needs the admin role; leave include_secrets out.")
+    doc = await ask(services(request).storage, m.Export(include_secrets))
+    if form == "json":
+        return reply(doc)
+    stamp = doc["exported_at"][:19].replace(":", "").replace("-", "")
+    text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, default_flow_style=False)
+    return web.Response(
+        text=text,
+        content_type="application/yaml",
+        headers={"Content-Disposition": f'attachment; filename="orchestrator-config-{stamp}.yaml"'},
+    )
+
+
+@routes.post("/config/import")
+async def import_config(request: web.Request) -> web.Response:
+    """Check the whole document, then apply it unless `dry_run`; answers what changed."""
+    mode = query_choice(request, "mode", {"merge", "replace"}) or "merge"
+    dry_run = query_bool(request, "dry_run")
+    doc = await read_document(request)
+    svc = services(request)
+    answer = await ask(svc.storage, m.Import(doc, mode, dry_run, user_of(request)))
+    if not dry_run:
+        changed = (answer[outcome]["schedules"] for outcome in ("created", "updated", "deleted"))
+        for schedule_id in (s for ids in changed for s in ids):
+            await ask(svc.supervisor, m.ScheduleChanged(schedule_id))
+    return reply(answer)
+
+
+@routes.post("/system/purge")
+async def purge_now(request: web.Request) -> web.Response:
+    """Apply retention now with the configured settings; answers the counts purged."""
+    counts = await ask(services(request).storage, m.Purge(now()))
+    if "error" in counts:
+        raise OrchestratorError(f"Retention failed: {counts['error']}")
+    return reply(counts)
+
+
+async def read_document(request: web.Request) -> Any:
+    """The body as JSON, or as YAML when its Content-Type says so; 400 invalid_json naming
+    the problem (with its line and column) when it cannot be read."""
+    raw = await request.read()
+    if not raw.strip():
+        raise InvalidJson("The request needs a body: the configuration document.")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InvalidJson(f"The body is not UTF-8 text: {err}.") from None
+    if request.content_type in YAML_TYPES:
+        try:
+            return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader
+        except yaml.YAMLError as err:
+            problem = " ".join(str(err).split())
+            raise InvalidJson(f"The body is not valid YAML: {problem}.") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        hint = (
+            "" if request.content_type == "application/json" else " (send YAML as application/yaml)"
+        )
+        raise InvalidJson(f"The body is not valid JSON: {err}{hint}.") from None
