@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+UI_INDEX := orchestrator/gateway/static/ui/index.html
 
-.PHONY: run test lint format bench clean
+.PHONY: run ui test lint format bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,10 +14,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) $(UI_INDEX)
 	$(BIN)/orchestrator-server --data-dir ./data
 
-test: $(STAMP)
+# The web UI (Node.js 20+): built into the package folder that the server serves at /ui/.
+ui:
+	cd web && npm ci && npm run build
+
+UI_SOURCES := $(shell find web/src web/public web/index.html web/package.json web/package-lock.json web/vite.config.js -type f 2>/dev/null)
+
+$(UI_INDEX): $(UI_SOURCES)
+	cd web && npm ci && npm run build
+
+test: $(STAMP) $(UI_INDEX)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q

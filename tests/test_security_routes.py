@@ -123,6 +123,9 @@ class TestRouteTable:
             ("GET", "/docs"),
             ("GET", "/docs/"),
             ("GET", "/docs/{asset}"),
+            ("GET", "/ui"),
+            ("GET", "/ui/"),
+            ("GET", "/ui/{path}"),
             ("POST", "/auth/login"),
         }
 

@@ -128,9 +128,11 @@ class TestAccess:
         server.request("POST", f"{path}/test")
         server.request("DELETE", path)
         server.request("DELETE", f"/webhooks/{copy['id']}")
-        status, page = server.request("GET", f"/audit?target={webhook['id']}&limit=100")
-        assert status == 200, page
-        actions = {entry["action"] for entry in page["items"]}
+        actions = set()
+        for target in (webhook["id"], copy["id"]):  # a copy is recorded under the new ID
+            status, page = server.request("GET", f"/audit?target={target}&limit=100")
+            assert status == 200, page
+            actions |= {entry["action"] for entry in page["items"]}
         expected = {"webhook.replace", "webhook.update", "webhook.copy", "webhook.test"}
         assert expected | {"webhook.create", "webhook.delete"} <= actions, actions
 

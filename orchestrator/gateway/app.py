@@ -19,6 +19,7 @@ from orchestrator.gateway import (
     transfer,
     users,
     webhooks,
+    webui,
 )
 from orchestrator.gateway.keys import PRINCIPALS, SERVICES, THROTTLE, Services
 from orchestrator.gateway.middlewares import audit, authenticate, errors
@@ -40,6 +41,7 @@ RESOURCES = (
     metrics,
     transfer,
     docs,
+    webui,
 )
 
 
@@ -54,10 +56,4 @@ def create_app(services: Services) -> web.Application:
     app[THROTTLE] = LoginThrottle(security.login_max_failures, security.login_window)
     for module in RESOURCES:
         app.router.add_routes(module.routes)
-    app.router.add_get("/", _home)
     return app
-
-
-async def _home(request: web.Request) -> web.Response:
-    """Browsers land on the API documentation until the web UI exists."""
-    raise web.HTTPFound("/docs")
