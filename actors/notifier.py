@@ -40,10 +40,13 @@ class NotifierActor(pykka.ThreadingActor):
         self.sender: Sender | None = None
         self.announced: OrderedDict[str, None] = OrderedDict()
         self.errors_sent: dict[str, float] = {}
+        self.last_subscribers: dict[str, list[dict]] = {}
 
     def on_start(self) -> None:
         s = self.settings
         self.sender = Sender(s.timeout, s.max_attempts, s.retry_base)
+        # Known from the start, so that a store that fails later can still be reported.
+        self._guarded(self._subscribers, d.SYSTEM_ERROR)
 
     def on_stop(self) -> None:
         if self.sender is not None:
@@ -78,7 +81,7 @@ class NotifierActor(pykka.ThreadingActor):
         self.announced[run["id"]] = None
         if len(self.announced) > _REMEMBERED_RUNS:
             self.announced.popitem(last=False)
-        for webhook in self.storage.ask(m.Subscribers(event)):
+        for webhook in self._subscribers(event):
             self._send(webhook, event, d.run_body(d.new_delivery_id(), event, run, now()))
 
     def _system_error(self, text: str, details: dict) -> None:
@@ -89,9 +92,24 @@ class NotifierActor(pykka.ThreadingActor):
             log.debug("repeated system error not sent again", message=text)
             return
         self.errors_sent[key] = moment
-        for webhook in self.storage.ask(m.Subscribers(d.SYSTEM_ERROR)):
+        for webhook in self._subscribers(d.SYSTEM_ERROR):
             body = d.error_body(d.new_delivery_id(), text, details, now())
             self._send(webhook, d.SYSTEM_ERROR, body)
+
+    def _subscribers(self, event: str) -> list[dict]:
+        """Who wants `event`. When the store cannot answer (it may be what failed), the list
+        it gave last time."""
+        try:
+            found = self.storage.ask(m.Subscribers(event))
+        except pykka.ActorDeadError:
+            raise
+        except Exception as err:
+            if event not in self.last_subscribers:
+                raise
+            log.warning("using the last known webhooks: the store failed", error=repr(err))
+            return self.last_subscribers[event]
+        self.last_subscribers[event] = found
+        return found
 
     def _test(self, ref: str) -> str:
         """Send the `test` event to one webhook, subscribed to it or not; replies the ID."""

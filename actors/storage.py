@@ -176,7 +176,7 @@ class StorageActor(pykka.ThreadingActor):
 def _select(store: Store, records, tag: str | None, state: str | None, q: str | None):
     needle = q.lower() if q else None
     for record in records:
-        if tag and tag not in record["tags"]:
+        if tag and tag not in record.get("tags", ()):
             continue
         if needle and needle not in record["name"].lower():
             continue
