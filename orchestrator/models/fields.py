@@ -32,6 +32,20 @@ class Checker:
     def has(self, name: str) -> bool:
         return name in self.body
 
+    def require(self, *names: str) -> None:
+        """Record each field of `names` that the body leaves out."""
+        for name in names:
+            if not self.has(name):
+                self.fail(name, "is required")
+
+    def name(self, field: str = "name") -> str | None:
+        """A person-facing name: 1-100 characters, no white space around it."""
+        value = self.string(field, min_len=1, max_len=100)
+        if value is not None and value != value.strip():
+            self.fail(field, "must not start or end with white space")
+            return None
+        return value
+
     def done(self) -> None:
         if self.problems:
             raise ValidationError(self.problems)

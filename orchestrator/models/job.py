@@ -51,11 +51,9 @@ def validate_job(body: Any, defaults: JobDefaults, base: dict | None = None) -> 
     check = Checker(body, EDITABLE)
     merged: dict[str, Any] = {}
     if base is None:
-        for name in REQUIRED:
-            if not check.has(name):
-                check.fail(name, "is required")
+        check.require(*REQUIRED)
     values = {
-        "name": _name(check) if check.has("name") else None,
+        "name": check.name() if check.has("name") else None,
         "command": check.string("command", min_len=1) if check.has("command") else None,
         "workdir": _workdir(check) if check.has("workdir") else None,
         "timeout": check.number("timeout", exclusive=True) if check.has("timeout") else None,
@@ -100,14 +98,6 @@ def _fresh(defaults: JobDefaults) -> dict[str, Any]:
         "enabled": True,
         "max_concurrent": 1,
     }
-
-
-def _name(check: Checker) -> str | None:
-    name = check.string("name", min_len=1, max_len=NAME_MAX)
-    if name is not None and name != name.strip():
-        check.fail("name", "must not start or end with white space")
-        return None
-    return name
 
 
 def _workdir(check: Checker) -> str | None:

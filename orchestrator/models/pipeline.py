@@ -40,14 +40,10 @@ def validate_pipeline(
     """Check a create/replace body (base=None) or a patch on top of `base`."""
     check = Checker(body, set(FIELD_ORDER))
     if base is None:
-        for name in ("name", "steps"):
-            if not check.has(name):
-                check.fail(name, "is required")
+        check.require(*("name", "steps"))
     fields: dict[str, Any] = dict(base) if base is not None else _fresh()
     if check.has("name"):
-        fields["name"] = check.string("name", min_len=1, max_len=100)
-        if fields["name"] is not None and fields["name"] != fields["name"].strip():
-            check.fail("name", "must not start or end with white space")
+        fields["name"] = check.name()
     if check.has("max_attempts"):
         fields["max_attempts"] = check.integer("max_attempts", minimum=1, maximum=100)
     if check.has("max_concurrent"):

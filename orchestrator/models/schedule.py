@@ -40,14 +40,10 @@ def validate_schedule(
     """Check a create/replace body (base=None) or a patch on top of `base`."""
     check = Checker(body, set(FIELD_ORDER))
     if base is None:
-        for name in ("name", "cron"):
-            if not check.has(name):
-                check.fail(name, "is required")
+        check.require(*("name", "cron"))
     fields: dict[str, Any] = dict(base) if base is not None else _fresh()
     if check.has("name"):
-        fields["name"] = check.string("name", min_len=1, max_len=100)
-        if fields["name"] is not None and fields["name"] != fields["name"].strip():
-            check.fail("name", "must not start or end with white space")
+        fields["name"] = check.name()
     for name in ("cron", "timezone"):
         if check.has(name):
             fields[name] = check.string(name, min_len=1, max_len=200)

@@ -28,9 +28,7 @@ def validate_user(body: Any, min_password: int, creating: bool) -> dict[str, Any
     check = Checker(body, allowed)
     fields: dict[str, Any] = {}
     if creating:
-        for name in ("username", "password", "role"):
-            if not check.has(name):
-                check.fail(name, "is required")
+        check.require("username", "password", "role")
     if check.has("username"):
         username = check.string("username", min_len=1, max_len=64)
         if username is not None and not USERNAME.match(username):

@@ -19,12 +19,10 @@ def validate_webhook(body: Any, base: dict | None = None) -> dict[str, Any]:
     """
     check = Checker(body, set(FIELD_ORDER))
     if base is None:
-        for name in ("name", "url", "events"):
-            if not check.has(name):
-                check.fail(name, "is required")
+        check.require("name", "url", "events")
     fields: dict[str, Any] = dict(base) if base is not None else _fresh()
     if check.has("name"):
-        fields["name"] = check.string("name", min_len=1, max_len=100)
+        fields["name"] = check.name()
     if check.has("url"):
         url = check.string("url", min_len=1, max_len=2000)
         parts = urlsplit(url or "")
