@@ -23,6 +23,7 @@ from orchestrator.models.run import public_run
 from orchestrator.security.principals import Principals
 from orchestrator.store import operations as ops
 from orchestrator.store import schedule_ops as sops
+from orchestrator.store import webhook_ops
 from orchestrator.store.firing import fire_targets
 from orchestrator.store.kinds import kind_ops
 from orchestrator.store.paging import page
@@ -141,6 +142,7 @@ class StorageActor(pykka.ThreadingActor):
                 self.pending_events.extend(run for _, run in started)
                 return started, skipped
             case m.Recover():
+                webhook_ops.close_pending_deliveries(store)
                 return ops.recover(store)
             case m.Flush():
                 return None

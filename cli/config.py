@@ -80,13 +80,18 @@ def resolve(server: str | None, api_key: str | None) -> Settings:
     api_key = api_key or os.environ.get("ORCH_API_KEY") or None
     if server is None or api_key is None:
         stored = load_file()
-        server = server or _text(stored.get("server"))
-        api_key = api_key or _text(stored.get("api_key")) or _text(stored.get("token"))
+        saved_server = _text(stored.get("server"))
+        server = server or saved_server
+        if api_key is None and (saved_server is None or _url(saved_server) == _url(server)):
+            # The saved key or session belongs to the saved server: never send it elsewhere.
+            api_key = _text(stored.get("api_key")) or _text(stored.get("token"))
+    return Settings(server=_url(server), api_key=api_key)
+
+
+def _url(server: str | None) -> str:
     server = (server or DEFAULT_SERVER).rstrip("/")
-    if "://" not in server:
-        # "localhost:8080" is what people type; urllib needs the scheme.
-        server = "http://" + server
-    return Settings(server=server, api_key=api_key)
+    # "localhost:8080" is what people type; urllib needs the scheme.
+    return server if "://" in server else "http://" + server
 
 
 def _text(value: Any) -> str | None:

@@ -14,7 +14,23 @@ from typing import Any
 
 import click
 
-from cli import VERSION_DISPLAY, contexts, jobs, logs, pipelines, runs, schedules, system
+from cli import (
+    VERSION_DISPLAY,
+    audit,
+    contexts,
+    jobs,
+    keys,
+    logs,
+    monitoring,
+    pipelines,
+    runs,
+    schedules,
+    session,
+    system,
+    transfer,
+    users,
+    webhooks,
+)
 from cli.client import ApiError
 from cli.errors import Failure
 from cli.log import setup_logging
@@ -154,6 +170,17 @@ cli.add_command(logs.logs)
 cli.add_command(system.log_level)
 cli.add_command(system.version)
 cli.add_command(system.health)
+cli.add_command(session.login)
+cli.add_command(session.logout)
+cli.add_command(session.whoami)
+cli.add_command(users.users)
+cli.add_command(keys.keys)
+cli.add_command(audit.audit)
+cli.add_command(webhooks.webhooks)
+cli.add_command(monitoring.metrics)
+cli.add_command(monitoring.status)
+cli.add_command(transfer.export)
+cli.add_command(transfer.import_command)
 
 
 def main() -> None:

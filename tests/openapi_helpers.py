@@ -51,6 +51,16 @@ EXPECTED_ROUTES = {
     *{(method, "/keys") for method in ("GET", "POST")},
     ("DELETE", "/keys/{id}"),
     ("GET", "/audit"),
+    *{(method, "/webhooks") for method in ("GET", "POST")},
+    *{(method, "/webhooks/{id}") for method in ("GET", "PUT", "PATCH", "DELETE")},
+    ("POST", "/webhooks/{id}/copy"),
+    ("POST", "/webhooks/{id}/test"),
+    ("GET", "/metrics"),
+    ("GET", "/metrics/history"),
+    ("GET", "/metrics/prometheus"),
+    ("GET", "/config/export"),
+    ("POST", "/config/import"),
+    ("POST", "/system/purge"),
 }
 # Routes that are not part of the API: the home redirect, Swagger UI's files and the web UI.
 NOT_API_PREFIXES = ("/docs/", "/ui")

@@ -21,15 +21,8 @@ from orchestrator.log import setup_logging
 from orchestrator.runtime import Runtime
 from tests.openapi_helpers import EXPECTED_ROUTES, app_routes, documented, operations
 
-# Routes other engineers are adding in this release (webhooks, metrics, export and import,
-# purge); another pass documents them. Their gaps are reported by TestRoutesInProgress alone.
-IN_PROGRESS = ("/webhooks", "/metrics", "/config/", "/system/purge")
 # What a writer may do beyond reading (the document's overview says so in words).
 WRITER_PATHS = ("/jobs", "/pipelines", "/schedules", "/runs/", "/contexts/")
-
-
-def finished(routes: set[tuple[str, str]]) -> set[tuple[str, str]]:
-    return {(method, path) for method, path in routes if not path.startswith(IN_PROGRESS)}
 
 
 def listing(routes: set[tuple[str, str]]) -> str:
@@ -67,7 +60,7 @@ class TestAppRoutes:
         """Each route of the app is in the document: a new route needs its documentation."""
         routes = app_routes(real_app)
         assert routes >= EXPECTED_ROUTES
-        missing = finished(routes - documented(document))
+        missing = routes - documented(document)
         assert not missing, f"routes missing from the OpenAPI document: {listing(missing)}"
 
     def test_every_documented_route_exists(
@@ -80,12 +73,12 @@ class TestAppRoutes:
 class TestRouteTable:
     def test_every_app_route_is_in_the_table(self, real_app: web.Application) -> None:
         """The table has a rule for each route the app serves (the rest would be admin-only)."""
-        missing = finished(app_routes(real_app, api_only=False) - set(RULES))
+        missing = app_routes(real_app, api_only=False) - set(RULES)
         assert not missing, f"routes missing from RULES: {listing(missing)}"
 
     def test_every_table_route_is_in_the_app(self, real_app: web.Application) -> None:
         """The table names no route that the app lacks (a typo there protects nothing)."""
-        extra = finished(set(RULES) - app_routes(real_app, api_only=False))
+        extra = set(RULES) - app_routes(real_app, api_only=False)
         assert not extra, f"RULES names routes the app lacks: {listing(extra)}"
 
     def test_documented_roles_are_the_tables(self, document: dict[str, Any]) -> None:
@@ -128,23 +121,3 @@ class TestRouteTable:
                 assert path.startswith(WRITER_PATHS) and method != "GET", (method, path)
             if path.startswith(WRITER_PATHS) and method == "GET":
                 assert op["x-required-role"] == READER, (method, path)
-
-
-class TestRoutesInProgress:
-    """Routes other engineers are adding now: expected to fail until their documentation and
-    rules land; each failure lists only those routes."""
-
-    def test_in_progress_routes_are_documented(
-        self, real_app: web.Application, document: dict[str, Any]
-    ) -> None:
-        """Webhook, metrics, export/import and purge routes of the app are documented."""
-        pending = app_routes(real_app) - documented(document) - finished(app_routes(real_app))
-        assert not pending, f"in progress, not documented yet: {listing(pending)}"
-
-    def test_in_progress_routes_match_the_table(self, real_app: web.Application) -> None:
-        """Those routes are in the table, and the table names none the app lacks."""
-        routes = app_routes(real_app, api_only=False)
-        unruled = (routes - set(RULES)) - finished(routes - set(RULES))
-        absent = (set(RULES) - routes) - finished(set(RULES) - routes)
-        assert not unruled, f"in progress, in the app but not in RULES: {listing(unruled)}"
-        assert not absent, f"in progress, in RULES but not in the app: {listing(absent)}"

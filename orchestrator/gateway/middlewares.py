@@ -106,6 +106,8 @@ async def audit(request: web.Request, handler: Handler) -> web.StreamResponse:
     result = _result_of(response)
     target = _target(action, request.match_info.get("id"), result)
     details = {k: v for k, v in (("result", result.get("id")),) if v and v != target}
+    if request.query:
+        details["query"] = dict(request.query)
     if response.status >= 400:
         details["error"] = result.get("error", {}).get("code")
     entry = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from orchestrator.errors import ValidationError
 from orchestrator.models.fields import iso, now
 from orchestrator.models.webhook import public_webhook, validate_webhook, wants
 from orchestrator.store.store import Store
@@ -17,6 +18,9 @@ def show_webhook(store: Store, webhook: dict) -> dict:
 
 def create_webhook(store: Store, body: Any, user: str) -> dict:
     fields = validate_webhook(body)
+    if body.get("secret") == "***":
+        message = "'***' only stands for a stored secret; send the secret itself"
+        raise ValidationError({"secret": message})
     store.webhooks.check_name_free(fields["name"])
     stamp = iso(now())
     webhook = {"id": store.fresh_id("W"), **fields, "created_at": stamp}
@@ -60,8 +64,36 @@ def deliveries_of(store: Store, webhook_id: str) -> list[dict]:
 
 
 def record_delivery(store: Store, webhook_id: str, delivery: dict) -> None:
-    """Keep the latest deliveries of a webhook, newest first, replacing a retried one."""
+    """Keep the latest deliveries of a webhook, newest first; an update stays in its place."""
     if webhook_id not in store.webhooks:
         return
-    kept = [d for d in deliveries_of(store, webhook_id) if d["id"] != delivery["id"]]
-    store.tables["deliveries"].put(webhook_id, [delivery, *kept][:KEEP_DELIVERIES])
+    known = deliveries_of(store, webhook_id)
+    if any(d["id"] == delivery["id"] for d in known):
+        kept = [delivery if d["id"] == delivery["id"] else d for d in known]
+    else:
+        kept = [delivery, *known]
+    store.tables["deliveries"].put(webhook_id, kept[:KEEP_DELIVERIES])
+
+
+def close_pending_deliveries(store: Store) -> int:
+    """After a crash: deliveries left pending were cut and will not resume; say so."""
+    closed = 0
+    for webhook_id in list(store.webhooks):
+        known = deliveries_of(store, webhook_id)
+        if not any(d.get("state") == "pending" for d in known):
+            continue
+        stamp = iso(now())
+        cut = {
+            "at": stamp,
+            "status": None,
+            "error": "The server stopped before the delivery ended.",
+            "duration": None,
+        }
+        changed = []
+        for d in known:
+            if d.get("state") == "pending":
+                d = {**d, "state": "failed", "attempts": [*d.get("attempts", []), cut]}
+                closed += 1
+            changed.append(d)
+        store.tables["deliveries"].put(webhook_id, changed)
+    return closed

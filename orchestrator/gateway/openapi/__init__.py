@@ -18,6 +18,7 @@ from orchestrator.gateway.openapi import (
     job_schemas,
     jobs,
     keys,
+    metrics,
     pipeline_schemas,
     pipelines,
     run_schemas,
@@ -26,15 +27,22 @@ from orchestrator.gateway.openapi import (
     schedules,
     schemas,
     system,
+    transfer,
     user_schemas,
     users,
+    webhook_events,
+    webhook_schemas,
+    webhooks,
 )
 
 DESCRIPTION = """Orchestrator runs shell commands as **jobs** with timeouts, retries and saved
 output, chains jobs into **pipelines** (a DAG of steps, independent steps in parallel), starts
 both on cron **schedules** in any time zone, keeps every execution as a **run**, and saves the
 stdout of each job's or pipeline's latest run as its **context**, which other job commands can
-read with `$$(name)`.
+read with `$$(name)`. **Webhooks** announce finished runs and critical errors to other
+systems; **metrics** show the machine and the server for supervision and Prometheus; the whole
+configuration can be **exported and imported**. The web UI is served at `/ui/` (`/` sends a
+browser there), this reference at `/docs`.
 
 **Authentication.** Every call needs an API key (`ork_...`) or a session token (`ors_...`)
 from `POST /auth/login`, sent as `Authorization: Bearer <token>` (or as `X-API-Key: <token>`),
@@ -89,7 +97,9 @@ SECURITY_SCHEMES = {
 def build_document(version: str) -> dict[str, Any]:
     """The whole document for the server at `version`, fresh each call (callers may cache)."""
     paths: dict[str, Any] = {}
-    for module in (system, auth, users, keys, audit, jobs, pipelines, schedules, runs, contexts):
+    resources = (jobs, pipelines, schedules, runs, contexts, webhooks, metrics, transfer)
+    resources += (auth, users, keys, audit, system)
+    for module in resources:
         paths.update(module.paths())
     access.apply_rules(paths)
     components_schemas: dict[str, Any] = {}
@@ -102,9 +112,12 @@ def build_document(version: str) -> dict[str, Any]:
         pipeline_schemas,
         schedule_schemas,
         run_schemas,
+        webhook_schemas,
+        webhook_events,
+        metrics,
+        transfer,
     ):
         components_schemas.update(module.schemas())
-    resources = (jobs, pipelines, schedules, runs, contexts, auth, users, keys, audit, system)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -118,6 +131,7 @@ def build_document(version: str) -> dict[str, Any]:
         "security": [{"bearerAuth": []}, {"apiKeyHeader": []}],
         "tags": [module.TAG for module in resources],
         "paths": paths,
+        "webhooks": webhook_events.webhooks(),
         "components": {
             "schemas": components_schemas,
             "parameters": schemas.parameters(),

@@ -24,9 +24,10 @@ TAG = {
     "description": """Every request to an operation that has an `x-audited-action` makes one
 record, whatever its outcome (refused, invalid, not found and failed requests included): who
 (username and role), what (action and target), the outcome and status, from which client
-address, and when. Reads are not recorded, nor requests refused with 401 before the caller is
-known (except sign-in, which is always recorded, with the username as sent). Records are kept
-in the store and also written, one JSON line each, to `audit.log` in the log directory.""",
+address, and when. Reads are not recorded (but for `GET /config/export`, which hands out the
+whole configuration), nor requests refused with 401 before the caller is known (except sign-in,
+which is always recorded, with the username as sent). Records are kept in the store and also
+written, one JSON line each, to `audit.log` in the log directory.""",
 }
 RECORD_EXAMPLE = {
     "id": "A3M8Q2XZA4N6P",

@@ -29,11 +29,12 @@ RUN_EXAMPLE = {
             "finished_at": "2026-11-27T10:00:02.512+00:00",
             "duration": 2.5,
             "exit_code": 0,
-            "outcome": "succeeded",
+            "outcome": "exited",
             "error": None,
         }
     ],
     "pipeline_run_id": None,
+    "waiting": None,
 }
 
 CONTEXT_EXAMPLE = {
@@ -55,6 +56,13 @@ CONTEXT_EXAMPLE = {
 RUN_ID = {"type": "string", "pattern": f"^R{B32}{{12}}$"}
 KIND = {"type": "string", "enum": ["job", "pipeline"]}
 EXIT_CODE = {"type": ["integer", "null"], "description": "Exit code of the last attempt."}
+WAITING_TEXT = """Why a `queued` job run has not started yet, in words, while it waits:
+the most runs allowed at once (`execution.max_concurrent_runs`) are going; its job already
+has its `max_concurrent` runs going; the machine's CPU use is above
+`execution.max_cpu_percent`; or its available memory is below `execution.min_free_memory_mb`.
+Queued runs start in the order they came as capacity returns (a run whose job is at its limit
+does not hold up runs of other jobs). Null while the run does not wait, and in the answer to
+the request that created it (the queue has not looked at it yet)."""
 
 
 def schemas() -> dict[str, Schema]:
@@ -65,7 +73,12 @@ def schemas() -> dict[str, Schema]:
             "finished_at": maybe_time("When the attempt ended."),
             "duration": nullable(seconds("How long the attempt ran.")),
             "exit_code": {"type": ["integer", "null"]},
-            "outcome": {"type": "string", "description": "How the attempt ended."},
+            "outcome": {
+                "type": "string",
+                "description": "How the attempt ended: `exited` (the command ended; see "
+                "`exit_code`), `timed_out`, `cancelled`, or `error` (it could not start, as "
+                "when `workdir` is missing).",
+            },
             "error": {"type": ["string", "null"], "description": "Why it failed, if it did."},
         },
         ["number", "started_at", "finished_at", "exit_code", "error"],
@@ -123,6 +136,7 @@ def schemas() -> dict[str, Schema]:
                 "<that run's ID>}`).",
             }
         ),
+        "waiting": {"type": ["string", "null"], "description": WAITING_TEXT},
     }
     required = ["id", "kind", "owner_id", "owner_name", "state", "trigger", "attempts"]
     return {

@@ -29,7 +29,7 @@ STATES_TEXT = """Run states:
 | state | meaning |
 |---|---|
 | `scheduled` | planned for a later time (`at`); starts then |
-| `queued` | waiting for a free slot (global or per-job limit, or CPU/memory pressure) |
+| `queued` | waiting to start: `waiting` says why (a run limit, CPU or memory) |
 | `running` | an attempt is running |
 | `retrying` | an attempt failed; the next one starts after `retry_delay` |
 | `succeeded` | exit code 0 |
@@ -113,6 +113,15 @@ def schemas() -> dict[str, Schema]:
             description="One record of the server log.",
         ),
         "LogList": list_of("LogRecord", "Recent log records, oldest first."),
+        "PurgeResult": obj(
+            {
+                "runs": {"type": "integer", "minimum": 0, "description": "Runs removed."},
+                "audit": {"type": "integer", "minimum": 0, "description": "Audit records."},
+                "logs": {"type": "integer", "minimum": 0, "description": "Rotated log files."},
+            },
+            ["runs", "audit", "logs"],
+            closed=False,
+        ),
     }
 
 
