@@ -7,7 +7,7 @@ import { defineConfig } from "vite";
 const server = process.env.ORCH_URL || "http://127.0.0.1:8080";
 const apiPaths = [
   "/auth", "/me", "/jobs", "/pipelines", "/schedules", "/runs", "/contexts", "/logs",
-  "/system", "/users", "/keys", "/audit", "/webhooks", "/metrics", "/version", "/health",
+  "/system", "/users", "/keys", "/audit", "/webhooks", "/metrics", "/version", "/health", "/config",
 ];
 
 export default defineConfig({

@@ -57,7 +57,9 @@ export async function copy(kind, item) {
 export async function remove(kind, item) {
   const sure = await ask({
     title: `Delete ${kind} ${item.name}?`,
-    message: "Its definition and context are removed; this cannot be undone.",
+    message: kind === "schedule"
+      ? "It stops firing; its targets are kept. This cannot be undone."
+      : "Its definition and context are removed; this cannot be undone.",
     confirm: "Delete",
     danger: true,
   });

@@ -47,14 +47,18 @@ export function urlFor(path, query) {
   return API_BASE + path.replace(/^\//, "") + (text ? `?${text}` : "");
 }
 
-async function send(method, path, { body, query, signal, auth = true, accept } = {}) {
+// `raw` sends text as it is (a YAML document) with its own `contentType`; `body` is sent as JSON.
+async function send(method, path, options = {}) {
+  const { body, raw, contentType, query, signal, auth = true, accept } = options;
   const headers = { Accept: accept || "application/json" };
   const token = getToken();
   if (auth && token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (body !== undefined || raw !== undefined) {
+    headers["Content-Type"] = raw === undefined ? "application/json" : contentType || "text/plain";
+  }
   let response;
   try {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const payload = raw ?? (body === undefined ? undefined : JSON.stringify(body));
     response = await fetch(urlFor(path, query), { method, headers, body: payload, signal });
   } catch (err) {
     if (err.name === "AbortError") throw err;
@@ -84,6 +88,11 @@ async function readJson(response) {
 export async function request(method, path, options = {}) {
   const response = await send(method, path, options);
   return response.status === 204 ? null : readJson(response);
+}
+
+/** A GET whose Response is read by the caller (a file to download, not JSON). */
+export function fetchFile(path, query) {
+  return send("GET", path, { query, accept: "*/*" });
 }
 
 /** A streaming GET (Server-Sent Events): resolves to the Response once the server accepted it. */

@@ -1,67 +1,18 @@
 // The command bar's commands: the CLI's words, each turned into one API request and its answer
-// shaped as a table, a list of fields, or text. Pure data and functions, no fetch.
-import { cell, JOB_STATES, RUN_STATES, seconds, stateLabel, when } from "./format.js";
+// shaped as a table, a list of fields, text, or a page to open. Pure data and functions, no fetch.
+import * as shape from "./commandShapes.js";
+import { JOB_STATES, RUN_STATES } from "./format.js";
 
 const enc = encodeURIComponent;
 const LEVELS = ["debug", "info", "warning", "error"];
+const { fields, table } = shape;
 
-const col = (label, key, format = cell) => ({ label, key, format });
-const JOB_COLUMNS = [
-  col("ID", "id"), col("Name", "name"), col("State", "state", stateLabel),
-  col("Enabled", "enabled", (v) => (v ? "yes" : "no")), col("Next run", "next_run_at", when),
-  col("Tags", "tags"), col("Command", "command"),
-];
-const PIPELINE_COLUMNS = [
-  col("ID", "id"), col("Name", "name"), col("State", "state", stateLabel),
-  col("Steps", "steps", (v) => String((v || []).length)), col("Next run", "next_run_at", when),
-];
-const RUN_COLUMNS = [
-  col("ID", "id"), col("Kind", "kind"), col("Owner", "owner_name"),
-  col("State", "state", stateLabel), col("Started", "started_at", when),
-  col("Duration", "duration", seconds), col("Exit", "exit_code"),
-];
-const SCHEDULE_COLUMNS = [
-  col("ID", "id"), col("Name", "name"), col("Cron", "cron"), col("Zone", "timezone"),
-  col("Enabled", "enabled", (v) => (v ? "yes" : "no")), col("Next fire", "next_fire_at", when),
-  col("Targets", "targets"),
-];
-const CONTEXT_COLUMNS = [
-  col("ID", "id"), col("Kind", "kind"), col("Owner", "owner_name"),
-  col("State", "state", stateLabel), col("Generated", "generated_at", when),
-];
-
-function table(columns, noun) {
-  return (data) => ({
-    type: "table",
-    columns: columns.map(({ label }) => label),
-    rows: data.items.map((item) => columns.map(({ key, format }) => format(item[key]))),
-    summary: `${data.items.length} of ${data.total} ${noun}${data.total === 1 ? "" : "s"}`,
-  });
-}
-
-function fields(keys) {
-  return (data) => ({
-    type: "fields",
-    rows: keys.filter((key) => key in data).map((key) => [key, showField(key, data[key])]),
-  });
-}
-
-function showField(key, value) {
-  if (key === "state") return stateLabel(value);
-  if (key.endsWith("_at")) return when(value);
-  if (key === "duration") return seconds(value);
-  return cell(value);
-}
-
-const JOB_FIELDS = ["id", "name", "state", "command", "workdir", "timeout", "max_attempts",
-  "retry_delay", "max_concurrent", "enabled", "tags", "description", "env", "secret_env",
-  "last_run_id", "next_run_at", "created_at", "updated_at", "created_by"];
-const PIPELINE_FIELDS = ["id", "name", "state", "on_failure", "max_attempts", "tags",
-  "description", "last_run_id", "next_run_at", "created_at", "updated_at"];
-const RUN_FIELDS = ["id", "kind", "owner_name", "owner_id", "state", "trigger", "scheduled_for",
-  "queued_at", "started_at", "finished_at", "duration", "exit_code", "error"];
-const CONTEXT_FIELDS = ["id", "kind", "owner_name", "state", "run_id", "generated_at",
-  "duration", "exit_code", "size", "truncated", "content"];
+/** The pages `go PAGE` opens, by the word typed. */
+export const PAGES = {
+  dashboard: "/", jobs: "/jobs", pipelines: "/pipelines", schedules: "/schedules",
+  runs: "/runs", contexts: "/contexts", logs: "/logs", keys: "/keys", users: "/users",
+  webhooks: "/webhooks", audit: "/audit", settings: "/settings",
+};
 
 const runOf = (kind) => ({
   args: [{ name: "ID", source: kind }],
@@ -73,7 +24,15 @@ const runOf = (kind) => ({
     query: opts.wait ? { wait: "true" } : {},
     body: {},
   }),
-  render: fields(RUN_FIELDS),
+  render: fields(shape.RUN_FIELDS),
+});
+
+/** A writer's POST on one run (`cancel`, `retry`), answering the run it acted on or started. */
+const runAction = (action) => ({
+  args: [{ name: "ID", source: "run" }],
+  role: "writer",
+  request: ([id]) => ({ method: "POST", path: `/runs/${enc(id)}/${action}` }),
+  render: fields(shape.RUN_FIELDS),
 });
 
 const getOf = (kind, keys) => ({
@@ -87,32 +46,51 @@ export const COMMANDS = {
     options: { "--tag": "tag", "--state": "state", "-q": "q" },
     choices: { "--state": JOB_STATES },
     request: (_, opts) => ({ method: "GET", path: "/jobs", query: opts }),
-    render: table(JOB_COLUMNS, "job"),
+    render: table(shape.JOB_COLUMNS, "job"),
   },
-  "jobs get": getOf("job", JOB_FIELDS),
+  "jobs get": getOf("job", shape.JOB_FIELDS),
   "jobs run": runOf("job"),
   "pipelines list": {
     request: () => ({ method: "GET", path: "/pipelines" }),
-    render: table(PIPELINE_COLUMNS, "pipeline"),
+    render: table(shape.PIPELINE_COLUMNS, "pipeline"),
   },
-  "pipelines get": getOf("pipeline", PIPELINE_FIELDS),
+  "pipelines get": getOf("pipeline", shape.PIPELINE_FIELDS),
   "pipelines run": runOf("pipeline"),
   "runs list": {
     options: { "--owner": "owner", "--state": "state", "--limit": "limit" },
     choices: { "--state": RUN_STATES },
     sources: { "--owner": "owner" },
     request: (_, opts) => ({ method: "GET", path: "/runs", query: { limit: 20, ...opts } }),
-    render: table(RUN_COLUMNS, "run"),
+    render: table(shape.RUN_COLUMNS, "run"),
   },
-  "runs get": getOf("run", RUN_FIELDS),
+  "runs get": getOf("run", shape.RUN_FIELDS),
+  "runs output": {
+    args: [{ name: "ID", source: "run" }],
+    request: ([id]) => ({ method: "GET", path: `/runs/${enc(id)}/output` }),
+    render: shape.output,
+  },
+  "runs cancel": runAction("cancel"),
+  "runs retry": runAction("retry"),
   "contexts list": {
     request: () => ({ method: "GET", path: "/contexts" }),
-    render: table(CONTEXT_COLUMNS, "context"),
+    render: table(shape.CONTEXT_COLUMNS, "context"),
   },
-  "contexts get": getOf("context", CONTEXT_FIELDS),
+  "contexts get": getOf("context", shape.CONTEXT_FIELDS),
+  "contexts reset": {
+    args: [{ name: "ID", source: "context" }],
+    role: "writer",
+    request: ([id]) => ({ method: "POST", path: `/contexts/${enc(id)}/reset` }),
+    render: (data) => ({ type: "text", text: `The context of ${data.owner_name} is now empty.` }),
+  },
   "schedules list": {
     request: () => ({ method: "GET", path: "/schedules" }),
-    render: table(SCHEDULE_COLUMNS, "schedule"),
+    render: table(shape.SCHEDULE_COLUMNS, "schedule"),
+  },
+  "schedules trigger": {
+    args: [{ name: "NAME", source: "schedule" }],
+    role: "writer",
+    request: ([id]) => ({ method: "POST", path: `/schedules/${enc(id)}/trigger` }),
+    render: shape.triggered,
   },
   "log-level get": {
     request: () => ({ method: "GET", path: "/system/log-level" }),
@@ -123,6 +101,11 @@ export const COMMANDS = {
     role: "admin",
     request: ([level]) => ({ method: "PUT", path: "/system/log-level", body: { level } }),
     render: (data) => ({ type: "text", text: `Log level is now ${data.level}.` }),
+  },
+  go: {
+    args: [{ name: "PAGE", choices: Object.keys(PAGES) }],
+    request: () => null,
+    render: (_, [page]) => ({ type: "navigate", to: PAGES[page.toLowerCase()] }),
   },
   help: {
     request: () => null,
@@ -140,15 +123,21 @@ const HELP = {
   "jobs get": "Show one job's definition and state",
   "jobs run": "Start a job; --wait waits for it to finish",
   "pipelines list": "List pipelines",
-  "pipelines get": "Show one pipeline",
+  "pipelines get": "Show one pipeline with its steps",
   "pipelines run": "Start a pipeline; --wait waits for it to finish",
   "runs list": "Recent runs, filtered by owner or state",
   "runs get": "Show one run",
+  "runs output": "Show what a run printed",
+  "runs cancel": "Cancel a queued or running run",
+  "runs retry": "Run a finished run again (a pipeline: its failed and skipped steps)",
   "contexts list": "List contexts (the latest output of each job and pipeline)",
   "contexts get": "Show a context by its ID or its owner's name",
+  "contexts reset": "Empty a context",
   "schedules list": "List schedules",
+  "schedules trigger": "Fire a schedule now: start all its targets",
   "log-level get": "Show the server's log level",
   "log-level set": "Change the server's log level (admin)",
+  go: `Open a page: ${Object.keys(PAGES).join(", ")}`,
   help: "This list",
 };
 

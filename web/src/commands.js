@@ -105,7 +105,7 @@ export function allowed(spec, role) {
 
 /**
  * Complete the last word of `line`. `names` maps a source ("job", "pipeline", "run", "owner",
- * "context") to the names and IDs it offers. Answers `{ line, candidates }`: the line extended
+ * "context", "schedule") to the names and IDs it offers. Answers `{ line, candidates }`: the line extended
  * as far as every candidate agrees, and the candidates when more than one remains.
  */
 export function complete(line, names = {}) {
