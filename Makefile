@@ -2,7 +2,7 @@
 # `make test` sets everything up and runs the whole suite.
 PYTHON ?= python3
 VENV := .venv
-BIN := $(VENV)/bin
+BIN := $(VENV)/$(if $(filter Windows_NT,$(OS)),Scripts,bin)
 STAMP := $(VENV)/.installed
 UI_INDEX := orchestrator/gateway/static/ui/index.html
 
@@ -41,6 +41,19 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/dispatch.py
+
+# The distribution for this system, in dist/: sdist, wheel, binaries' archive and its checksum.
+# Options as build.ps1's: make dist DIST_FLAGS="--clean --skip-ui --skip-binaries"
+.PHONY: dist docs
+dist: $(STAMP)
+	$(BIN)/python packaging/build.py $(DIST_FLAGS)
+
+# The references generated from the code (docs/cli-reference.md, docs/configuration.md), and the
+# technical documentation from the docstrings in build/docs/api/ (fails on any warning).
+docs: $(STAMP)
+	$(BIN)/python docs/gen/cli_reference.py
+	$(BIN)/python docs/gen/config_reference.py
+	$(BIN)/python docs/gen/api_reference.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

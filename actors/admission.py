@@ -56,15 +56,18 @@ class Admission:
         `reasons` then holds why each run left in the queue waits.
         """
         busy = self.machine_busy()
+        full = (
+            f"the most runs allowed at once ({self.limit}, execution.max_concurrent_runs) are going"
+        )
         chosen, waiting, reasons = [], [], {}
-        for run, job in self.queue:
-            if busy is not None:
-                reasons[run["id"]] = busy
-            elif len(self.running) >= self.limit:
-                reasons[run["id"]] = (
-                    f"the most runs allowed at once ({self.limit}, "
-                    "execution.max_concurrent_runs) are going"
-                )
+        for index, (run, job) in enumerate(self.queue):
+            if busy is not None or len(self.running) >= self.limit:
+                # Nothing behind can start either: one shared reason, no further checks.
+                reason = busy or full
+                rest = self.queue[index:]
+                reasons.update((r["id"], reason) for r, _ in rest)
+                waiting.extend(rest)
+                break
             elif self.per_job[job["id"]] >= job["max_concurrent"]:
                 reasons[run["id"]] = (
                     f"job '{job['name']}' already has its max_concurrent "

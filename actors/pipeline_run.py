@@ -51,7 +51,8 @@ class PipelineRunActor(pykka.ThreadingActor):
                 self._advance()
             case m.StepStarted(step_id, run_id, state):
                 self.steps[step_id].update(run_id=run_id, state=state)
-                self._save()
+                if state == RunState.RUNNING:  # `queued` is saved with the next change
+                    self._save()
             case m.StepFinished(step_id, run, stdout):
                 self._step_done(self.steps[step_id], run, stdout)
             case m.Cancel(reason):

@@ -102,7 +102,7 @@ class ScheduleActor(pykka.ThreadingActor):
         self.supervisor.tell(m.FireSchedule(self.schedule["id"], iso(due)))
 
     def _mark(self, marks: dict, acked: bool) -> None:
-        message = m.SaveMarks(self.schedule["id"], marks)
+        message = m.SaveMarks(self.schedule["id"], marks, commit=acked)
         if acked:
             self.storage.ask(message)
         else:

@@ -55,7 +55,8 @@ class ScheduleBoard:
         if manual:  # a fire from the scheduler records this before it fires
             self.storage.tell(m.SaveMarks(schedule_id, {"last_fired_at": iso(now())}))
         for owner, run in started:
-            self.supervisor.begin(run, owner)
+            self.supervisor.begin(run, owner, admit=False)
+        self.supervisor.admit_queued()
         for item in skipped:
             log.info("schedule target skipped", schedule_id=schedule_id, **item)
         log.info(

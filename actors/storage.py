@@ -98,12 +98,18 @@ class StorageActor(pykka.ThreadingActor):
                 found = ops.list_runs(
                     store, owner, kind=kind, state=state, since=since, until=until
                 )
-                return page(found, limit, cursor, public_run)
+                total = None
+                if not (kind or state or since or until):
+                    total = store.runs.count(store.owner_id(owner))
+                return page(found, limit, cursor, public_run, total=total)
             case m.GetOutput(ref):
                 return store.runs.output(store.runs.require(ref)["id"])
             case m.SaveRun(run):
                 store.runs.save(run)
                 self.pending_events.append(run)
+            case m.SaveRuns(runs):
+                for run in runs:
+                    store.runs.save(run)
             case m.SaveRunResult(run, output, context):
                 store.runs.save_output(run["id"], output)
                 if context is not None:
@@ -129,7 +135,7 @@ class StorageActor(pykka.ThreadingActor):
                 schedule = sops.set_enabled(store, ref, enabled)
                 log.info("schedule resumed" if enabled else "schedule paused", id=schedule["id"])
                 return schedule
-            case m.SaveMarks(schedule_id, marks):
+            case m.SaveMarks(schedule_id, marks, _commit):
                 if schedule_id in store.schedules:
                     store.save_marks(schedule_id, marks)
             case m.SchedulesToStart(schedule_id):
@@ -203,10 +209,11 @@ _ACKED = (
     m.Flush,
     m.ScheduleTarget,
     m.SetEnabled,
-    m.SaveMarks,
     m.CreateScheduledRuns,
 )
 
 
 def _acks(message: Any) -> bool:
+    if isinstance(message, m.SaveMarks):
+        return message.commit
     return isinstance(message, _ACKED) or any(isinstance(message, e.ACKED) for e in EXTENSIONS)

@@ -99,11 +99,13 @@ class SupervisorActor(pykka.ThreadingActor):
         else:
             self.begin(run, owner)
 
-    def begin(self, run: dict, owner: dict) -> None:
-        """Queue a job run, or start the actor of a pipeline run."""
+    def begin(self, run: dict, owner: dict, admit: bool = True) -> None:
+        """Queue a job run, or start the actor of a pipeline run. With `admit=False` the
+        caller queues several runs and then calls `admit_queued()` once."""
         if run["kind"] == "job":
             self.admission.enqueue(run, owner)
-            self._admit()
+            if admit:
+                self._admit()
             return
         ref = PipelineRunActor.start(run, owner, self.actor_ref, self.storage)
         self.pipelines[run["id"]] = ref
@@ -164,15 +166,19 @@ class SupervisorActor(pykka.ThreadingActor):
 
         self._show_waiting()
 
+    admit_queued = _admit
+
     def _show_waiting(self) -> None:
-        """Write on each queued run why it waits, when that changed."""
-        queue = self.admission.queue
+        """Write on each queued run why it waits, when that changed (in one message)."""
+        queue, changed = self.admission.queue, []
         for index, (run, job) in enumerate(queue):
             reason = self.admission.reasons.get(run["id"])
             if run.get("waiting") != reason:
                 run = {**run, "waiting": reason}
                 queue[index] = (run, job)
-                self.storage.tell(m.SaveRun(run))
+                changed.append(run)
+        if changed:
+            self.storage.tell(m.SaveRuns(tuple(changed)))
 
     def _ended(self, run: dict, stdout: str) -> None:
         """A job run reached a final state: free its slot, tell its pipeline, admit more."""

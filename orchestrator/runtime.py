@@ -6,6 +6,7 @@ Kept apart from the HTTP side so tests and the `init` command can bring the acto
 from __future__ import annotations
 
 import contextlib
+import gc
 import time
 from typing import Any
 
@@ -41,7 +42,15 @@ class Runtime:
         self.hub = EventHub()
         started = time.perf_counter()
         source = key_source(config)
-        store = Store(config.store_path, source, config.log_dir)
+        # Loading creates one object graph per stored run; collecting while it is built only
+        # slows the load, and afterwards the loaded records are moved out of the collector's
+        # reach (gc.freeze) so full collections do not walk 100,000 runs every few seconds.
+        gc.disable()
+        try:
+            store = Store(config.store_path, source, config.log_dir)
+        finally:
+            gc.freeze()
+            gc.enable()
         finish_pending_rotation(store, source)
         jobs = config.jobs
         defaults = JobDefaults(

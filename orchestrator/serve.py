@@ -93,7 +93,10 @@ async def _serve(config: Config, app: web.Application, runtime: Any) -> int:
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    stops = [signal.SIGINT, signal.SIGTERM]
+    if hasattr(signal, "SIGBREAK"):  # Windows has no SIGTERM; services stop us with CTRL_BREAK
+        stops.append(signal.SIGBREAK)
+    for sig in stops:
         try:
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, AttributeError):  # Windows: no loop signal handlers

@@ -169,16 +169,17 @@ class TestArchive:
         assert packaged_server.stop() == 0
 
 
-class TestWheel:
-    @pytest.fixture(scope="class")
-    def venv(self, build: Build, tmp_path_factory: pytest.TempPathFactory) -> Path:
-        """A fresh virtual environment with the wheel and its dependencies, nothing else."""
-        venv = tmp_path_factory.mktemp("venv")
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
-        subprocess.run([*pip, "--disable-pip-version-check", str(build.wheel)], check=True)
-        return venv
+@pytest.fixture(scope="module")
+def venv(build: Build, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtual environment with the wheel and its dependencies, nothing else."""
+    venv = tmp_path_factory.mktemp("venv")
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, "--disable-pip-version-check", str(build.wheel)], check=True)
+    return venv
 
+
+class TestWheel:
     def test_the_installed_server_serves_the_api_docs_and_ui(
         self, build: Build, venv: Path, tmp_path: Path
     ):
@@ -199,7 +200,9 @@ class TestWheel:
         """orchestrator/default.yaml is installed and loads to exactly the built-in defaults."""
         python = venv / "bin" / "python"
         where = "import orchestrator, pathlib; print(pathlib.Path(orchestrator.__file__).parent)"
-        package = Path(subprocess.check_output([python, "-c", where], text=True).strip())
+        # Run away from the source tree, whose orchestrator/ would be found first.
+        found = subprocess.check_output([python, "-c", where], cwd=tmp_path, text=True)
+        package = Path(found.strip())
         default = package / "default.yaml"
         assert default.is_file()
         server = venv / "bin" / "orchestrator-server"

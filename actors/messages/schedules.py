@@ -29,10 +29,12 @@ class SetEnabled:
 @dataclass(frozen=True)
 class SaveMarks:
     """Storage: a schedule's moving parts (`checkpoint`, `last_fired_at`, `next_fire_at`).
-    Asked before a fire, so the decision is on disk before any run starts."""
+    With `commit`, written to disk before the reply (a fire's checkpoint, so the decision is
+    on disk before any run starts); otherwise grouped with other writes."""
 
     schedule_id: str
     marks: dict[str, Any]
+    commit: bool = False
 
 
 @dataclass(frozen=True)

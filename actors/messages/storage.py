@@ -149,6 +149,13 @@ class SaveRun:
 
 
 @dataclass(frozen=True)
+class SaveRuns:
+    """Several queued runs whose waiting reason changed, in one message."""
+
+    runs: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
 class SaveRunResult:
     """A run ended: its record, its output, and (when it executed) the job's new context."""
 

@@ -57,6 +57,10 @@ class RunHistory:
             raise NotFound(f"No run has the ID '{ref}'.")
         return self.records[run_id]
 
+    def count(self, owner_id: str | None = None) -> int:
+        """How many runs there are (of one owner)."""
+        return len(self.by_owner.get(owner_id, ())) if owner_id else len(self.records)
+
     def last_of(self, owner_id: str) -> dict | None:
         runs = self.by_owner.get(owner_id)
         return self.records[runs[-1]] if runs else None

@@ -9,6 +9,7 @@ would make SQLite answer "database is locked").
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,14 @@ _DELETED = object()
 
 def _encode(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+# Every run record repeats the same keys; interning them keeps one copy of each in memory.
+_DECODER = json.JSONDecoder(object_pairs_hook=lambda pairs: {sys.intern(k): v for k, v in pairs})
+
+
+def _decode(text: str) -> Any:
+    return _DECODER.decode(text)
 
 
 class Table:
@@ -34,7 +43,7 @@ class Table:
             journal_mode="WAL",
             outer_stack=False,
             encode=_encode,
-            decode=json.loads,
+            decode=_decode,
         )
         # sqlitedict forces synchronous=OFF; NORMAL in WAL mode keeps every commit safe from a
         # crashed process while staying fast.

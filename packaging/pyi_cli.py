@@ -1,0 +1,5 @@
+"""PyInstaller entry point of the `orchestrator-cli` binary: the same code as the script."""
+
+from cli.main import main
+
+main()
