@@ -20,6 +20,7 @@ if str(ROOT) not in sys.path:
 
 from tests.browser.catalog import VIEWS, View, seed  # noqa: E402
 from tests.browser.chromium import launch, missing_reason  # noqa: E402
+from tests.browser.contexts import TIMEOUT_MS  # noqa: E402
 from tests.support import ADMIN_PASSWORD, ServerProcess  # noqa: E402
 
 if TYPE_CHECKING:
@@ -28,19 +29,18 @@ if TYPE_CHECKING:
 OUT = ROOT / "docs" / "screenshots"
 SIZES = {1280: {"width": 1280, "height": 800}, 375: {"width": 375, "height": 800}}
 COMMAND_BAR = "command-bar"
-OPTIONS = {"locale": "en-US", "timezone_id": "UTC", "color_scheme": "light"}
 
 
 def shoot(
     browser: Browser, server: ServerProcess, seeded: dict, views: list[View], command_bar: bool
 ) -> list[Path]:
     """Each chosen view at each size, and the command bar answering `jobs list` if asked."""
+    from tests.browser.contexts import close, new_context
     from tests.browser.pages import open_view, sign_in
 
     written = []
     for width, viewport in SIZES.items():
-        context = browser.new_context(base_url=server.url, viewport=viewport, **OPTIONS)
-        context.set_default_timeout(15_000)
+        context = new_context(browser, server, None, viewport)
         page = context.new_page()
         sign_in(page, server.url, "admin", ADMIN_PASSWORD)
         for view in views:
@@ -53,8 +53,7 @@ def shoot(
             field.press("Enter")
             page.get_by_role("region", name="Command bar").get_by_role("table").wait_for()
             written.append(save(page, f"{COMMAND_BAR}-{width}"))
-        page.goto("about:blank")  # ends the log stream before the server stops
-        context.close()
+        close(context)
     return written
 
 
@@ -77,7 +76,7 @@ def main(argv: list[str]) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import expect, sync_playwright
 
-    expect.set_options(timeout=15_000)
+    expect.set_options(timeout=TIMEOUT_MS)
     with tempfile.TemporaryDirectory() as folder:
         server = ServerProcess(Path(folder) / "data").start()
         try:

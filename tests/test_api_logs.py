@@ -87,3 +87,25 @@ class TestLogs:
         assert found[0] == "text/event-stream"
         assert found[1]["message"] == "job created"
         assert found[1]["fields"]["name"] == "streamed-job"
+
+
+class TestStreamAtShutdown:
+    def test_an_open_stream_does_not_hold_up_shutdown(self, tmp_path):
+        """SIGTERM ends a live log stream that a client keeps open, and the server exits."""
+        import signal
+        import time
+
+        server = ServerProcess(tmp_path / "data", "--set", "server.shutdown_grace=0").start()
+        found: list = []
+        ready = threading.Event()
+        reader = threading.Thread(
+            target=_stream_first_record,
+            args=(server, "/logs/stream?level=error", found, ready),
+            daemon=True,
+        )
+        reader.start()
+        assert ready.wait(5)
+        began = time.monotonic()
+        server.process.send_signal(signal.SIGTERM)
+        assert server.process.wait(20) == 0
+        assert time.monotonic() - began < 8

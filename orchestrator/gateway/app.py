@@ -21,7 +21,7 @@ from orchestrator.gateway import (
     webhooks,
     webui,
 )
-from orchestrator.gateway.keys import PRINCIPALS, SERVICES, THROTTLE, Services
+from orchestrator.gateway.keys import PRINCIPALS, SERVICES, STREAMS, THROTTLE, Services
 from orchestrator.gateway.middlewares import audit, authenticate, errors
 from orchestrator.gateway.principal_cache import PrincipalCache
 from orchestrator.security.throttle import LoginThrottle
@@ -52,6 +52,8 @@ def create_app(services: Services) -> web.Application:
     )
     app[SERVICES] = services
     app[PRINCIPALS] = PrincipalCache()
+    app[STREAMS] = set()
+    app.on_shutdown.append(system.end_streams)
     security = services.config.security
     app[THROTTLE] = LoginThrottle(security.login_max_failures, security.login_window)
     for module in RESOURCES:

@@ -30,3 +30,4 @@ class Services:
 SERVICES = web.AppKey("services", Services)
 PRINCIPALS = web.AppKey("principals", PrincipalCache)
 THROTTLE = web.AppKey("throttle", LoginThrottle)
+STREAMS = web.AppKey("streams", set)  # the tasks serving /logs/stream, ended at shutdown

@@ -10,6 +10,7 @@ from aiohttp import web
 from orchestrator import VERSION_DISPLAY, __version__
 from orchestrator.errors import ValidationError
 from orchestrator.gateway.http import query_choice, read_json, reply, services
+from orchestrator.gateway.keys import STREAMS
 from orchestrator.log import get_logger
 from orchestrator.models.fields import Checker, parse_time
 from orchestrator.store.store import check_limit
@@ -76,6 +77,8 @@ async def stream_logs(request: web.Request) -> web.StreamResponse:
     )
     await response.prepare(request)
     unsubscribe = services(request).logs.buffer.subscribe(on_record)
+    streams = request.app[STREAMS]
+    streams.add(asyncio.current_task())
     try:
         await response.write(b": connected\n\n")
         while True:
@@ -90,7 +93,14 @@ async def stream_logs(request: web.Request) -> web.StreamResponse:
         pass
     finally:
         unsubscribe()
+        streams.discard(asyncio.current_task())
     return response
+
+
+async def end_streams(app: web.Application) -> None:
+    """On shutdown: end the live log streams, which would otherwise hold the server up."""
+    for task in list(app[STREAMS]):
+        task.cancel()
 
 
 def _offer(queue: asyncio.Queue, record: dict) -> None:

@@ -12,7 +12,7 @@ import importlib.util
 import os
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Playwright
@@ -32,14 +32,14 @@ ARGS = [
 
 
 def chromium_path() -> Path | None:
-    """ORCH_TEST_CHROMIUM when set, else Debian's /usr/bin/chromium, else one on PATH."""
+    """ORCH_TEST_CHROMIUM when set, else Debian's /usr/bin/chromium, else a Chromium on PATH."""
     chosen = os.environ.get("ORCH_TEST_CHROMIUM")
     if chosen:
         return Path(chosen) if Path(chosen).is_file() else None
     debian = Path("/usr/bin/chromium")
     if debian.is_file():
         return debian
-    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+    for name in ("chromium", "chromium-browser"):
         found = shutil.which(name)
         if found:
             return Path(found)
@@ -57,6 +57,21 @@ def missing_reason() -> str | None:
     if not AXE_SCRIPT.is_file():
         return "web/node_modules/axe-core is missing (cd web && npm ci)"
     return None
+
+
+def required() -> bool:
+    """Whether a missing browser is an error: `.ci/run` sets ORCH_REQUIRE_BROWSER_TESTS=1
+    because it installs Chromium. Other runs (a laptop, a CI without Chromium) skip."""
+    return os.environ.get("ORCH_REQUIRE_BROWSER_TESTS", "").lower() in ("1", "true", "yes")
+
+
+def unavailable(reason: str) -> NoReturn:
+    """Skip what needs the browser, saying why, or fail when the browser tests are required."""
+    import pytest  # only the tests get here; the screenshot script reports and exits
+
+    if required():
+        pytest.fail(f"browser tests required but cannot run: {reason}", pytrace=False)
+    pytest.skip(f"browser tests skipped: {reason}", allow_module_level=True)
 
 
 def launch(playwright: Playwright) -> Browser:

@@ -3,47 +3,40 @@
 
 The browser lives for the `tests/browser` package only: Playwright's sync API keeps an event loop
 marked as running while it is open, which would break `asyncio.run` in the other test modules.
-Without Chromium, playwright, the UI build or axe-core the suite is skipped with the reason; on
-CI (CI=true), where `.ci/run` installs them, their absence fails the run instead of hiding.
+Without Chromium, playwright, the UI build or axe-core every test is skipped with the reason;
+`.ci/run`, which installs them, sets ORCH_REQUIRE_BROWSER_TESTS=1 so that their absence fails
+the run there instead of passing without the browser tests.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.browser.chromium import launch, missing_reason
+from tests.browser.catalog import READER, seed
+from tests.browser.chromium import launch, missing_reason, unavailable
+from tests.browser.contexts import DESKTOP, TIMEOUT_MS, close, new_context
 from tests.support import ADMIN_PASSWORD, ServerProcess
 
-REASON = missing_reason()
-if REASON:
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"browser tests cannot run on CI: {REASON}", pytrace=False)
-    pytest.skip(f"browser tests skipped: {REASON}", allow_module_level=True)
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page
 
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright  # noqa: E402
-
-from tests.browser.catalog import READER, seed  # noqa: E402
-from tests.browser.pages import DESKTOP, sign_in  # noqa: E402
-
-# A loaded CI machine with two cores can take a few seconds for a first paint.
-expect.set_options(timeout=15_000)
-CONTEXT_OPTIONS = {"locale": "en-US", "timezone_id": "UTC", "color_scheme": "light"}
-
-
-def close(context: BrowserContext) -> None:
-    """Close the pages before their context: closing only the context leaves an open log stream
-    connected, and the server then waits for it when it shuts down."""
-    for opened in context.pages:
-        opened.close()
-    context.close()
+# Playwright is imported by the fixtures that need it, so this file loads without it and the
+# browser fixture can say why the tests are skipped.
 
 
 @pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
+    """The system's Chromium, headless, for every test of the package."""
+    reason = missing_reason()
+    if reason:
+        unavailable(reason)
+    from tests.browser.playwright_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as playwright:
         chromium = launch(playwright)
         yield chromium
@@ -56,8 +49,10 @@ def seeded(server: ServerProcess, tmp_path_factory: pytest.TempPathFactory) -> d
     return seed(server, tmp_path_factory.mktemp("workdir"))
 
 
-def _signed_in_state(browser: Browser, server: ServerProcess, username: str, password: str):
-    context = browser.new_context(base_url=server.url, **CONTEXT_OPTIONS)
+def _signed_in_state(browser: Browser, server: ServerProcess, username: str, password: str) -> dict:
+    from tests.browser.pages import sign_in
+
+    context = new_context(browser, server, None, DESKTOP)
     try:
         sign_in(context.new_page(), server.url, username, password, remember=True)
         return context.storage_state()
@@ -83,13 +78,7 @@ def new_page(browser: Browser, server: ServerProcess) -> Iterator[Callable[..., 
     contexts: list[BrowserContext] = []
 
     def make(state: dict | None = None, viewport: dict | None = None) -> Page:
-        context = browser.new_context(
-            base_url=server.url,
-            storage_state=state,
-            viewport=viewport or DESKTOP,
-            **CONTEXT_OPTIONS,
-        )
-        context.set_default_timeout(15_000)
+        context = new_context(browser, server, state, viewport or DESKTOP)
         contexts.append(context)
         return context.new_page()
 

@@ -7,13 +7,10 @@ piece of its data), never a sleep, so a slow machine waits longer and a fast one
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
-
 from tests.browser.catalog import View
 from tests.browser.chromium import AXE_SCRIPT
+from tests.browser.playwright_api import Page, expect
 
-PHONE = {"width": 375, "height": 800}
-DESKTOP = {"width": 1280, "height": 800}
 BLOCKING_IMPACTS = ("serious", "critical")
 
 # Elements whose box passes the viewport's edges, unless an ancestor clips or scrolls them
@@ -59,7 +56,9 @@ AXE_RUN = """async (impacts) => {
 }"""
 
 
-def sign_in(page: Page, base_url: str, username: str, password: str, remember: bool = False):
+def sign_in(
+    page: Page, base_url: str, username: str, password: str, remember: bool = False
+) -> None:
     """Sign in through the sign-in form and wait for the dashboard."""
     page.goto(f"{base_url}/ui/signin")
     page.get_by_label("Username", exact=True).fill(username)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Locator, Page, expect
-
+from tests.browser.playwright_api import Locator, Page, expect
 from tests.support import ServerProcess
 
 

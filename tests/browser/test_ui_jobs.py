@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
-
+from tests.browser.playwright_api import Page, expect
 from tests.support import ServerProcess
 
 

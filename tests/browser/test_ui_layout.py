@@ -1,64 +1,85 @@
 """Every view at phone width without horizontal overflow, and without a serious or critical
-accessibility violation as axe-core sees it (at desktop and phone width)."""
+accessibility violation as axe-core sees it, at 1280x800 and at 375x800.
+
+One page per size serves every view of the module: each view is opened with a full page load,
+so nothing of the previous view is left on screen, and no context is set up per test.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Page, expect
 
-from tests.browser.catalog import VIEWS, View
-from tests.browser.pages import PHONE, axe_violations, describe_violations, open_view, overflow
+from tests.browser.catalog import VIEWS, View, view
+from tests.browser.contexts import DESKTOP, PHONE, shared_page
+from tests.browser.pages import (
+    axe_violations,
+    describe_violations,
+    open_view,
+    overflow,
+)
+from tests.browser.playwright_api import Browser, Page, expect
 from tests.support import ServerProcess
 
-VIEW_IDS = [view.name for view in VIEWS]
+VIEW_IDS = [item.name for item in VIEWS]
 
 
-@pytest.fixture
-def open_as_admin(
-    new_page: Callable[..., Page], admin_state: dict, server: ServerProcess, seeded: dict
-) -> Callable[[View, dict | None], Page]:
-    """Open a view in a fresh page of the given size, signed in unless the view is public."""
+@pytest.fixture(scope="module")
+def desktop(browser: Browser, server: ServerProcess, admin_state: dict) -> Iterator[Page]:
+    """A 1280x800 page signed in as admin, shared by the module's tests."""
+    yield from shared_page(browser, server, admin_state, DESKTOP)
 
-    def opened(view: View, viewport: dict | None = None) -> Page:
-        page = new_page(None if view.public else admin_state, viewport)
-        open_view(page, server.url, view, seeded)
-        return page
 
-    return opened
+@pytest.fixture(scope="module")
+def phone(browser: Browser, server: ServerProcess, admin_state: dict) -> Iterator[Page]:
+    """A 375x800 page signed in as admin, shared by the module's tests."""
+    yield from shared_page(browser, server, admin_state, PHONE)
 
 
 class TestPhoneWidth:
-    @pytest.mark.parametrize("view", VIEWS, ids=VIEW_IDS)
-    def test_nothing_overflows_at_375_pixels(self, open_as_admin: Callable, view: View) -> None:
-        """At 375x800 the page is no wider than the screen and no element sticks out of it."""
-        measured = overflow(open_as_admin(view, PHONE))
+    @pytest.mark.parametrize("item", VIEWS, ids=VIEW_IDS)
+    def test_no_overflow_and_nothing_serious_at_375_pixels(
+        self, phone: Page, server: ServerProcess, seeded: dict, item: View
+    ) -> None:
+        """At 375x800 nothing passes the screen's edge and axe-core finds nothing serious."""
+        open_view(phone, server.url, item, seeded)
+        measured = overflow(phone)
         assert measured["scrollWidth"] <= measured["innerWidth"], measured
         assert measured["offenders"] == [], measured
-
-    def test_the_open_menu_fits_too(self, open_as_admin: Callable) -> None:
-        """The navigation opened from the Menu button fits the phone's width."""
-        page = open_as_admin(next(v for v in VIEWS if v.name == "jobs"), PHONE)
-        menu = page.get_by_role("button", name="Menu")
-        menu.click()
-        expect(menu).to_have_attribute("aria-expanded", "true")
-        expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit")).to_be_visible()
-        measured = overflow(page)
-        assert measured["offenders"] == [], measured
-
-
-class TestAccessibility:
-    @pytest.mark.parametrize("view", VIEWS, ids=VIEW_IDS)
-    def test_axe_finds_nothing_serious(self, open_as_admin: Callable, view: View) -> None:
-        """axe-core reports no serious or critical violation on the view at 1280x800."""
-        violations = axe_violations(open_as_admin(view))
+        violations = axe_violations(phone)
         assert violations == [], describe_violations(violations)
 
-    @pytest.mark.parametrize("view", VIEWS, ids=VIEW_IDS)
-    def test_axe_finds_nothing_serious_on_a_phone(
-        self, open_as_admin: Callable, view: View
+    def test_the_check_sees_a_planted_overflow(
+        self, phone: Page, server: ServerProcess, seeded: dict
     ) -> None:
-        """axe-core reports no serious or critical violation on the view at 375x800."""
-        violations = axe_violations(open_as_admin(view, PHONE))
+        """A 600-pixel box planted in the jobs page is reported, though <body> hides it."""
+        open_view(phone, server.url, view("jobs"), seeded)
+        phone.locator("main").evaluate(
+            "main => main.insertAdjacentHTML('beforeend', '<div id=planted "
+            'style="width: 600px">wide</div>\')'
+        )
+        assert any("div#planted" in offender for offender in overflow(phone)["offenders"])
+
+    def test_the_open_menu_fits_too(self, phone: Page, server: ServerProcess, seeded: dict) -> None:
+        """The navigation opened with the Menu button fits the phone's width."""
+        open_view(phone, server.url, view("jobs"), seeded)
+        menu = phone.get_by_role("button", name="Menu")
+        menu.click()
+        expect(menu).to_have_attribute("aria-expanded", "true")
+        nav = phone.get_by_role("navigation", name="Main")
+        expect(nav.get_by_role("link", name="Audit")).to_be_visible()
+        assert overflow(phone)["offenders"] == []
+        violations = axe_violations(phone)
+        assert violations == [], describe_violations(violations)
+
+
+class TestDesktopAccessibility:
+    @pytest.mark.parametrize("item", VIEWS, ids=VIEW_IDS)
+    def test_nothing_serious_at_1280_pixels(
+        self, desktop: Page, server: ServerProcess, seeded: dict, item: View
+    ) -> None:
+        """axe-core reports no serious or critical violation on the view at 1280x800."""
+        open_view(desktop, server.url, item, seeded)
+        violations = axe_violations(desktop)
         assert violations == [], describe_violations(violations)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from playwright.sync_api import Page, expect
-
 from tests.browser.catalog import view
 from tests.browser.pages import open_view
+from tests.browser.playwright_api import Page, expect
 from tests.support import ServerProcess
 
 
@@ -31,12 +30,12 @@ class TestNextFire:
     def test_the_list_shows_when_it_fires_next(
         self, page: Page, server: ServerProcess, seeded: dict
     ) -> None:
-        """The schedules list says how far off the next fire is, with the exact time on hover."""
+        """The schedules list says when the next fire is, and how far off it is."""
         next_fire = server.request("GET", "/schedules/nightly")[1]["next_fire_at"]
         open_view(page, server.url, view("schedules"), seeded)
         row = page.get_by_role("row").filter(has_text="nightly")
-        cell = row.locator(f"td[title='{shown(next_fire)}']")
-        expect(cell).to_have_text(re.compile(r"^\s*in \d+ (s|min|h|d)\s*$"))
+        cell = row.get_by_role("cell").filter(has_text=shown(next_fire))
+        expect(cell).to_contain_text(re.compile(r"\bin \d+ (s|min|h|d)\b"))
 
     def test_a_paused_schedule_has_no_next_fire(
         self, page: Page, server: ServerProcess, seeded: dict

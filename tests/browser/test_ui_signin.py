@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from playwright.sync_api import Page, expect
-
 from tests.browser.catalog import READER
 from tests.browser.pages import sign_in
+from tests.browser.playwright_api import Page, expect
 from tests.support import ADMIN_KEY, ADMIN_PASSWORD, ServerProcess
 
 
