@@ -31,6 +31,7 @@ from orchestrator.store.store import Store
 
 log = get_logger("orchestrator.storage")
 _MAX_PENDING = 500
+FLUSH_DELAY = 0.02
 
 
 class StorageActor(pykka.ThreadingActor):
@@ -43,17 +44,28 @@ class StorageActor(pykka.ThreadingActor):
         self.hub = hub
         self.pending_events: list[dict] = []
         self.pending_writes = 0
+        self.timekeeper: Any = None  # given by the runtime; without it every change commits
+        self.flush_armed = False
         self.notifier: Any = None  # set by the Runtime once the Notifier runs
         self.retention = transfer.Retention()  # set by the Runtime with the config and clock
 
     def on_receive(self, message: Any) -> Any:
         reply = self.handle(message)
         self.pending_writes += 1
-        if self.actor_inbox.empty() or self.pending_writes >= _MAX_PENDING or _acks(message):
+        if _acks(message) or self.pending_writes >= _MAX_PENDING:
+            self.flush()
+        elif isinstance(message, _LATER) and self.timekeeper is not None:
+            # Progress of a run nobody waits on: commit it with what comes next, at the latest
+            # after FLUSH_DELAY, instead of paying a commit of its own.
+            if not self.flush_armed:
+                self.flush_armed = True
+                self.timekeeper.wake_in(FLUSH_DELAY, self.actor_ref, m.Flush())
+        elif self.actor_inbox.empty():
             self.flush()
         return reply
 
     def flush(self) -> None:
+        self.flush_armed = False
         try:
             self.store.flush()
         except Exception as err:
@@ -197,6 +209,7 @@ def _select(store: Store, records, tag: str | None, state: str | None, q: str | 
 # every one exports HANDLED (the message types), ACKED (those committed before the reply) and
 # handle(storage_actor, message).
 EXTENSIONS = (principals, metrics, webhooks, transfer)
+_LATER = (m.SaveRun, m.SaveRuns, m.SaveMarks, m.SaveDelivery)
 _PAST = {"Create": "created", "Update": "updated", "Copy": "copied", "Delete": "deleted"}
 _ACKED = (
     m.Create,

@@ -90,9 +90,9 @@ class SupervisorActor(pykka.ThreadingActor):
 
     def _admit_new(self, run: dict, owner: dict) -> None:
         """A run Storage just recorded: plan it for later, or begin it now."""
-        if not self.accepting:
+        if not self.accepting:  # told, not asked: the run itself says what happened
             self._save_final(run, RunState.INTERRUPTED, "The server shut down first.")
-            raise Unavailable("The server is shutting down; no new runs are accepted.")
+            return
         if run["state"] == RunState.SCHEDULED:
             self._arm(run)
             log.info("run planned", run_id=run["id"], owner_id=owner["id"], at=run["scheduled_for"])

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+import pykka
 from aiohttp import web
 
 from actors import messages as m
+from orchestrator.errors import Unavailable
 from orchestrator.gateway.bridge import ask
 from orchestrator.gateway.http import (
     query_bool,
@@ -125,7 +127,10 @@ async def start_run(
 
     async def act() -> dict:
         owner, run = await ask(svc.storage, message)
-        await ask(svc.supervisor, m.Admit(run, owner))
+        try:
+            svc.supervisor.tell(m.Admit(run, owner))  # the run is on disk: no need to wait
+        except pykka.ActorDeadError:
+            raise Unavailable("The server is stopping; the run will be interrupted.") from None
         return run
 
     if not wait:

@@ -170,7 +170,7 @@ def recover(store: Store) -> dict[str, list]:
             if "steps" in run:
                 run["steps"] = [_cut_step(step) for step in run["steps"]]
             store.runs.save(run)
-            if was != RunState.QUEUED and run["kind"] == "job":
+            if run["kind"] == "job":  # even `queued`: its start may not have been written yet
                 cut.append(run["id"])
         elif run["state"] == RunState.SCHEDULED:
             planned.append(run)
