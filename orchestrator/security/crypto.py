@@ -20,7 +20,7 @@ PREFIX = "enc:"
 _CHECK = "orchestrator key check"
 
 
-class KeyError_(OrchestratorError):  # noqa: N801 - not the built-in KeyError
+class SecretKeyError(OrchestratorError):
     code = "secret_key_error"
 
 
@@ -53,7 +53,7 @@ class SecretBox:
         try:
             self.fernet = MultiFernet([Fernet(key) for key in keys])
         except ValueError:
-            raise KeyError_(
+            raise SecretKeyError(
                 "The secret key is not a valid Fernet key (32 url-safe base64-encoded bytes)."
             ) from None
 
@@ -62,11 +62,11 @@ class SecretBox:
 
     def open(self, sealed: str) -> str:
         if not sealed.startswith(PREFIX):
-            raise KeyError_("A secret in the store is not sealed; the store is damaged.")
+            raise SecretKeyError("A secret in the store is not sealed; the store is damaged.")
         try:
             return self.fernet.decrypt(sealed[len(PREFIX) :].encode()).decode()
         except InvalidToken:
-            raise KeyError_("A secret in the store cannot be opened with this key.") from None
+            raise SecretKeyError("A secret in the store cannot be opened with this key.") from None
 
     def check_value(self) -> str:
         return self.seal(_CHECK)
@@ -74,7 +74,7 @@ class SecretBox:
     def verify(self, sealed_check: str) -> bool:
         try:
             return self.open(sealed_check) == _CHECK
-        except KeyError_:
+        except SecretKeyError:
             return False
 
 
@@ -108,12 +108,14 @@ def unlock(source: KeySource, stored_check: str | None) -> tuple[SecretBox, str 
         box = SecretBox(keys)
         return box, box.check_value()
     if not keys:
-        raise KeyError_(
+        raise SecretKeyError(
             f"The store holds encrypted secrets but no key was found: set ORCH_SECRET_KEY or "
             f"restore the key file {source.key_file}."
         )
     box = SecretBox(keys)
     if not box.verify(stored_check):
         where = "ORCH_SECRET_KEY" if source.env_key else str(source.key_file)
-        raise KeyError_(f"The secret key ({where}) does not match the store; refusing to start.")
+        raise SecretKeyError(
+            f"The secret key ({where}) does not match the store; refusing to start."
+        )
     return box, None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from orchestrator.config import Config
 from orchestrator.log import get_logger
@@ -42,7 +41,3 @@ def rotate(store, source: KeySource) -> bytes:
         os.replace(source.pending_file, source.key_file)
     log.info("secret key rotated", secrets=count)
     return key
-
-
-def describe(source: KeySource) -> str:
-    return "ORCH_SECRET_KEY" if source.env_key else str(Path(source.key_file))
