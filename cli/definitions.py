@@ -1,8 +1,8 @@
-"""What jobs, pipelines and schedules do the same way on the command line.
+"""What jobs, pipelines, schedules and webhooks do the same way on the command line.
 
-Each kind is described once (`Kind`); its group module builds a request body from `-f FILE` plus
-options, and takes its `delete`, `copy`, `run` and `runs` commands from the factories here, so the
-three groups cannot drift apart in behaviour, wording or exit codes.
+Each kind is described once (`Kind`); its group module lists its own options, and takes its
+`list`, `create`, `update`, `delete`, `copy`, `run` and `runs` commands from the factories here,
+so the groups cannot drift apart in behaviour, wording or exit codes.
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ from typing import Any
 import click
 
 from cli.client import path
-from cli.params import TimeType, load_body, parse_pairs
+from cli.fields import fields_body, require_fields, with_options
+from cli.params import TimeType, parse_pairs
 from cli.runs import limit_option, list_runs, state_option, wait_timeout_option
 from cli.state import State, pass_state
+from cli.table import Column
 from cli.waiting import RUN_FORMATS, RUN_ORDER, report, wait_for_run
 
 # States a job or pipeline shows: that of its latest run, or never_run.
@@ -51,43 +53,64 @@ class Kind:
         return path(self.route, ref, *more)
 
 
-def file_option(noun: str) -> Callable:
-    """`-f FILE`: the fields of a body as the API takes them, in YAML or JSON."""
-    return click.option(
-        "-f",
-        "--file",
-        metavar="FILE",
-        help=f"YAML or JSON file with the {noun}'s fields as in the API's body (- reads stdin); "
-        "options given as well override its fields.",
-    )
+def list_command(
+    kind: Kind, columns: list[Column], help: str, *, by_state: bool = False
+) -> click.Command:
+    """`list [--tag T] [--state S] [-q TEXT] [--limit N]`; `--state` only with `by_state`."""
+    plural = kind.route
+    options = [click.option("--tag", metavar="T", help=f"Only {plural} with this tag.")]
+    if by_state:
+        states = click.Choice(OWNER_STATES, case_sensitive=False)
+        state_help = f"Only {plural} whose latest run is in this state."
+        options.append(click.option("--state", "owner_state", type=states, help=state_help))
+    options += [
+        click.option(
+            "-q", "--query", metavar="TEXT", help=f"Only {plural} whose name contains TEXT."
+        ),
+        click.option("--limit", type=click.IntRange(1, 1000), help=f"At most this many {plural}."),
+    ]
+
+    @with_options(options)
+    @pass_state
+    def list_(state: State, owner_state: str | None = None, **params: Any) -> None:
+        query = {"tag": params["tag"], "state": owner_state, "q": params["query"]}
+        doc = state.client.get("/" + plural, {**query, "limit": params["limit"]})
+        state.out.items(doc, columns, empty=f"No {plural}.")
+
+    return click.command("list", help=help)(list_)
 
 
-def number(value: float) -> float | int:
-    """Whole seconds travel as integers: "--max-lateness 10" should read 10, not 10.0."""
-    return int(value) if float(value).is_integer() else value
+def edit_commands(
+    group: click.Group,
+    kind: Kind,
+    options: list[Callable],
+    required: Mapping[str, str],
+    update_help: str,
+    *,
+    numbers: Iterable[str] = (),
+    example: str = "",
+) -> None:
+    """Add `create` (options or `-f FILE`; `required` fields -> options) and `update ID`, which
+    patches only the fields given; `numbers` are the fields sent as whole numbers when whole."""
+    create_help = f"Create a {kind.noun} from options, or from a file with -f FILE.yaml."
+    numbers = tuple(numbers)
 
+    @with_options(options)
+    @pass_state
+    def create_(state: State, file: str | None, **fields: Any) -> None:
+        body = fields_body(file, fields, numbers)
+        require_fields(body, required)
+        create(state, kind, body)
 
-def fields_body(
-    file: str | None, fields: Mapping[str, Any], numbers: Iterable[str] = ()
-) -> dict[str, Any]:
-    """The body: the file's fields, then every option that was given (options carry the API's
-    field names; repeatable ones replace the whole list)."""
-    body = load_body(file) if file else {}
-    numbers = set(numbers)
-    for key, value in fields.items():
-        if value is None or value == ():
-            continue
-        if key in numbers:
-            value = number(value)
-        body[key] = list(value) if isinstance(value, tuple) else value
-    return body
+    @click.argument("ref", metavar="ID")
+    @with_options(options)
+    @pass_state
+    def update_(state: State, ref: str, file: str | None, **fields: Any) -> None:
+        update(state, kind, ref, fields_body(file, fields, numbers))
 
-
-def require_fields(body: Mapping[str, Any], options: Mapping[str, str]) -> None:
-    """A usage error naming the options (field -> option) missing from both options and file."""
-    missing = [option for key, option in options.items() if body.get(key) in (None, "", [])]
-    if missing:
-        raise click.UsageError(f"missing {', '.join(missing)} (give them as options or in --file)")
+    help = f"{create_help}\n\n{example}" if example else create_help
+    group.add_command(click.command("create", help=help)(create_))
+    group.add_command(click.command("update", help=update_help)(update_))
 
 
 def create(state: State, kind: Kind, body: dict[str, Any]) -> None:

@@ -7,16 +7,16 @@ from typing import Any
 import click
 
 from cli.definitions import (
-    OWNER_STATES,
     Kind,
     copy_command,
-    create,
     delete_command,
+    edit_commands,
+    list_command,
     run_command,
     runs_command,
-    update,
 )
-from cli.job_fields import job_body, job_field_options, require_fields
+from cli.fields import description_option, enabled_option, file_option, name_option, tag_option
+from cli.params import parse_pairs
 from cli.state import State, pass_state
 from cli.table import Column, seconds, when
 
@@ -42,6 +42,45 @@ JOB_ORDER = (
     "created_by",
     "updated_at",
 )
+REQUIRED = {"name": "--name", "command": "--command", "workdir": "--workdir"}
+_OPTIONS = [
+    file_option("job"),
+    name_option(),
+    click.option("--command", help="Shell command to run."),
+    click.option("--workdir", metavar="DIR", help="Absolute working directory on the server."),
+    click.option(
+        "--timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        metavar="S",
+        help="Seconds before the run is killed.",
+    ),
+    click.option("--max-attempts", type=click.IntRange(min=1), metavar="N", help="Attempts."),
+    click.option(
+        "--retry-delay",
+        type=click.FloatRange(min=0),
+        metavar="S",
+        help="Seconds between attempts.",
+    ),
+    click.option("--max-concurrent", type=click.IntRange(min=1), metavar="N", help="Runs at once."),
+    click.option(
+        "--env",
+        multiple=True,
+        metavar="K=V",
+        callback=parse_pairs,
+        help="Environment variable (repeatable; replaces the whole set on update).",
+    ),
+    click.option(
+        "--secret-env",
+        multiple=True,
+        metavar="K=V",
+        callback=parse_pairs,
+        help="Secret environment variable, encrypted at rest (repeatable).",
+    ),
+    tag_option(),
+    description_option(),
+    enabled_option("Whether the job may run."),
+]
+
 JOB_FORMATS = {"timeout": seconds, "retry_delay": seconds}
 JOB_COLUMNS = [
     Column("ID", "id", shrink=False),
@@ -66,23 +105,7 @@ def jobs() -> None:
     """Jobs: a command run in a working directory, with timeout and retries."""
 
 
-@jobs.command("list")
-@click.option("--tag", metavar="T", help="Only jobs with this tag.")
-@click.option(
-    "--state",
-    "job_state",
-    type=click.Choice(OWNER_STATES, case_sensitive=False),
-    help="Only jobs whose latest run is in this state.",
-)
-@click.option("-q", "--query", metavar="TEXT", help="Only jobs whose name contains TEXT.")
-@click.option("--limit", type=click.IntRange(1, 1000), help="At most this many jobs.")
-@pass_state
-def list_command(
-    state: State, tag: str | None, job_state: str | None, query: str | None, limit: int | None
-) -> None:
-    """List jobs."""
-    params = {"tag": tag, "state": job_state, "q": query, "limit": limit}
-    state.out.items(state.client.get("/jobs", params), JOB_COLUMNS, empty="No jobs.")
+jobs.add_command(list_command(JOB, JOB_COLUMNS, "List jobs.", by_state=True))
 
 
 @jobs.command("get")
@@ -93,25 +116,14 @@ def get(state: State, job_id: str) -> None:
     show_job(state, state.client.get(JOB.item(job_id)))
 
 
-@jobs.command("create")
-@job_field_options
-@pass_state
-def create_command(state: State, file: str | None, **fields: Any) -> None:
-    """Create a job from options, or from a file with -f FILE.yaml."""
-    body = job_body(file, fields)
-    require_fields(body)
-    create(state, JOB, body)
-
-
-@jobs.command("update")
-@click.argument("job_id", metavar="ID")
-@job_field_options
-@pass_state
-def update_command(state: State, job_id: str, file: str | None, **fields: Any) -> None:
-    """Change the given fields of a job (the others keep their values)."""
-    update(state, JOB, job_id, job_body(file, fields))
-
-
+edit_commands(
+    jobs,
+    JOB,
+    _OPTIONS,
+    REQUIRED,
+    "Change the given fields of a job (the others keep their values).",
+    numbers=("timeout", "retry_delay"),
+)
 jobs.add_command(
     delete_command(JOB, "Delete even if pipelines use it (and drop it from schedules).")
 )

@@ -6,26 +6,23 @@ A step is written `--step ID=JOB[:DEP,DEP]` so that a whole pipeline fits on one
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import click
 
 from cli.client import ApiError, path
 from cli.definitions import (
-    OWNER_STATES,
     Kind,
     aligned,
     copy_command,
-    create,
     delete_command,
-    fields_body,
-    file_option,
-    require_fields,
+    edit_commands,
+    list_command,
     run_command,
     runs_command,
-    update,
 )
+from cli.fields import description_option, enabled_option, file_option, name_option, tag_option
 from cli.state import State, pass_state
 from cli.table import Column, when
 
@@ -92,7 +89,7 @@ def _steps_option(
 
 _OPTIONS = [
     file_option("pipeline"),
-    click.option("--name", help="Unique name (1-100 characters)."),
+    name_option(),
     click.option(
         "--step",
         "steps",
@@ -110,18 +107,10 @@ _OPTIONS = [
     ),
     click.option("--max-attempts", type=click.IntRange(min=1), metavar="N", help="Attempts."),
     click.option("--max-concurrent", type=click.IntRange(min=1), metavar="N", help="Runs at once."),
-    click.option("--description", metavar="TEXT", help="Free text."),
-    click.option(
-        "--tag", "tags", multiple=True, metavar="T", help="Tag (repeatable; replaces on update)."
-    ),
-    click.option("--enabled/--disabled", default=None, help="Whether the pipeline may run."),
+    description_option(),
+    tag_option(),
+    enabled_option("Whether the pipeline may run."),
 ]
-
-
-def pipeline_options(func: Callable) -> Callable:
-    for option in reversed(_OPTIONS):
-        func = option(func)
-    return func
 
 
 def _definition_steps(steps: Any, states: Mapping[str, str]) -> str:
@@ -182,24 +171,7 @@ def pipelines() -> None:
     """Pipelines: jobs run as steps, in order or as a DAG of dependencies."""
 
 
-@pipelines.command("list")
-@click.option("--tag", metavar="T", help="Only pipelines with this tag.")
-@click.option(
-    "--state",
-    "owner_state",
-    type=click.Choice(OWNER_STATES, case_sensitive=False),
-    help="Only pipelines whose latest run is in this state.",
-)
-@click.option("-q", "--query", metavar="TEXT", help="Only pipelines whose name contains TEXT.")
-@click.option("--limit", type=click.IntRange(1, 1000), help="At most this many pipelines.")
-@pass_state
-def list_command(
-    state: State, tag: str | None, owner_state: str | None, query: str | None, limit: int | None
-) -> None:
-    """List pipelines."""
-    params = {"tag": tag, "state": owner_state, "q": query, "limit": limit}
-    doc = state.client.get("/pipelines", params)
-    state.out.items(doc, PIPELINE_COLUMNS, empty="No pipelines.")
+pipelines.add_command(list_command(PIPELINE, PIPELINE_COLUMNS, "List pipelines.", by_state=True))
 
 
 @pipelines.command("get")
@@ -212,29 +184,16 @@ def get(state: State, ref: str) -> None:
     show_pipeline(state, pipeline, states)
 
 
-@pipelines.command("create")
-@pipeline_options
-@pass_state
-def create_command(state: State, file: str | None, **fields: Any) -> None:
-    """Create a pipeline from options, or from a file with -f FILE.yaml.
-
-    Example: --step build=compile --step test=unit:build --step lint=check: runs build, then
-    test; lint starts at once beside them.
-    """
-    body = fields_body(file, fields)
-    require_fields(body, REQUIRED)
-    create(state, PIPELINE, body)
-
-
-@pipelines.command("update")
-@click.argument("ref", metavar="ID")
-@pipeline_options
-@pass_state
-def update_command(state: State, ref: str, file: str | None, **fields: Any) -> None:
-    """Change the given fields of a pipeline (--step replaces all its steps)."""
-    update(state, PIPELINE, ref, fields_body(file, fields))
-
-
+edit_commands(
+    pipelines,
+    PIPELINE,
+    _OPTIONS,
+    REQUIRED,
+    "Change the given fields of a pipeline (--step replaces all its steps).",
+    # The line break is the one the reference page shows.
+    example="Example: --step build=compile --step test=unit:build --step lint=check: runs build, "
+    "then\ntest; lint starts at once beside them.",
+)
 pipelines.add_command(
     delete_command(PIPELINE, "Delete even if schedules target it (and drop it from them).")
 )

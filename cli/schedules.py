@@ -3,7 +3,7 @@ and firing one by hand."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import click
@@ -12,13 +12,11 @@ from cli.definitions import (
     Kind,
     aligned,
     copy_command,
-    create,
     delete_command,
-    fields_body,
-    file_option,
-    require_fields,
-    update,
+    edit_commands,
+    list_command,
 )
+from cli.fields import description_option, enabled_option, file_option, name_option, tag_option
 from cli.state import State, pass_state
 from cli.table import Column, cell, seconds, when
 
@@ -67,7 +65,7 @@ TRIGGER_COLUMNS = [
 
 _OPTIONS = [
     file_option("schedule"),
-    click.option("--name", help="Unique name (1-100 characters)."),
+    name_option(),
     click.option(
         "--cron",
         metavar="EXPR",
@@ -93,18 +91,10 @@ _OPTIONS = [
         metavar="S",
         help="Seconds after which a missed fire is skipped whatever --misfire says.",
     ),
-    click.option("--description", metavar="TEXT", help="Free text."),
-    click.option(
-        "--tag", "tags", multiple=True, metavar="T", help="Tag (repeatable; replaces on update)."
-    ),
-    click.option("--enabled/--disabled", default=None, help="Whether the schedule fires."),
+    description_option(),
+    tag_option(),
+    enabled_option("Whether the schedule fires."),
 ]
-
-
-def schedule_options(func: Callable) -> Callable:
-    for option in reversed(_OPTIONS):
-        func = option(func)
-    return func
 
 
 def show_schedule(state: State, schedule: Any) -> None:
@@ -127,15 +117,11 @@ def schedules() -> None:
     """Schedules: cron times at which jobs and pipelines are launched together."""
 
 
-@schedules.command("list")
-@click.option("--tag", metavar="T", help="Only schedules with this tag.")
-@click.option("-q", "--query", metavar="TEXT", help="Only schedules whose name contains TEXT.")
-@click.option("--limit", type=click.IntRange(1, 1000), help="At most this many schedules.")
-@pass_state
-def list_command(state: State, tag: str | None, query: str | None, limit: int | None) -> None:
-    """List schedules with their next fire time and targets."""
-    doc = state.client.get("/schedules", {"tag": tag, "q": query, "limit": limit})
-    state.out.items(doc, SCHEDULE_COLUMNS, empty="No schedules.")
+schedules.add_command(
+    list_command(
+        SCHEDULE, SCHEDULE_COLUMNS, "List schedules with their next fire time and targets."
+    )
+)
 
 
 @schedules.command("get")
@@ -146,25 +132,14 @@ def get(state: State, ref: str) -> None:
     show_schedule(state, state.client.get(SCHEDULE.item(ref)))
 
 
-@schedules.command("create")
-@schedule_options
-@pass_state
-def create_command(state: State, file: str | None, **fields: Any) -> None:
-    """Create a schedule from options, or from a file with -f FILE.yaml."""
-    body = fields_body(file, fields, numbers=("max_lateness",))
-    require_fields(body, REQUIRED)
-    create(state, SCHEDULE, body)
-
-
-@schedules.command("update")
-@click.argument("ref", metavar="ID")
-@schedule_options
-@pass_state
-def update_command(state: State, ref: str, file: str | None, **fields: Any) -> None:
-    """Change the given fields of a schedule (--target replaces all its targets)."""
-    update(state, SCHEDULE, ref, fields_body(file, fields, numbers=("max_lateness",)))
-
-
+edit_commands(
+    schedules,
+    SCHEDULE,
+    _OPTIONS,
+    REQUIRED,
+    "Change the given fields of a schedule (--target replaces all its targets).",
+    numbers=("max_lateness",),
+)
 schedules.add_command(delete_command(SCHEDULE))
 schedules.add_command(copy_command(SCHEDULE))
 

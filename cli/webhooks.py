@@ -7,7 +7,7 @@ that the exit code answers "does my receiver work?".
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import click
@@ -15,14 +15,11 @@ import click
 from cli.definitions import (
     Kind,
     aligned,
-    create,
     delete_command,
-    fields_body,
-    file_option,
-    require_fields,
-    update,
+    edit_commands,
 )
 from cli.errors import Failure
+from cli.fields import description_option, enabled_option, file_option, name_option
 from cli.state import State, pass_state
 from cli.table import Column, cell, seconds, when
 
@@ -47,7 +44,7 @@ WEBHOOK_COLUMNS = [
 
 _OPTIONS = [
     file_option("webhook"),
-    click.option("--name", help="Unique name (1-100 characters)."),
+    name_option(),
     click.option("--url", metavar="URL", help="Where to POST events (http:// or https://)."),
     click.option(
         "--event",
@@ -61,15 +58,9 @@ _OPTIONS = [
         metavar="S",
         help="Signs each body (HMAC-SHA256 in X-Orchestrator-Signature); '' removes it.",
     ),
-    click.option("--description", metavar="TEXT", help="Free text."),
-    click.option("--enabled/--disabled", default=None, help="Whether events are sent."),
+    description_option(),
+    enabled_option("Whether events are sent."),
 ]
-
-
-def webhook_options(func: Callable) -> Callable:
-    for option in reversed(_OPTIONS):
-        func = option(func)
-    return func
 
 
 def _attempt(delivery: Mapping[str, Any]) -> str:
@@ -128,25 +119,13 @@ def get(state: State, ref: str) -> None:
     show_webhook(state, state.client.get(WEBHOOK.item(ref)))
 
 
-@webhooks.command("create")
-@webhook_options
-@pass_state
-def create_command(state: State, file: str | None, **fields: Any) -> None:
-    """Create a webhook from options, or from a file with -f FILE.yaml."""
-    body = fields_body(file, fields)
-    require_fields(body, REQUIRED)
-    create(state, WEBHOOK, body)
-
-
-@webhooks.command("update")
-@click.argument("ref", metavar="ID")
-@webhook_options
-@pass_state
-def update_command(state: State, ref: str, file: str | None, **fields: Any) -> None:
-    """Change the given fields of a webhook (--event replaces all its events)."""
-    update(state, WEBHOOK, ref, fields_body(file, fields))
-
-
+edit_commands(
+    webhooks,
+    WEBHOOK,
+    _OPTIONS,
+    REQUIRED,
+    "Change the given fields of a webhook (--event replaces all its events).",
+)
 webhooks.add_command(delete_command(WEBHOOK))
 
 

@@ -3,7 +3,8 @@ object the server answers with."""
 
 from __future__ import annotations
 
-from orchestrator.gateway.openapi.common import B32, Schema, list_of, obj, ref, string_map
+from orchestrator.gateway.openapi.common import B32, Schema, obj, ref, string_map
+from orchestrator.gateway.openapi.definitions import definition_schemas, name_field, note_fields
 from orchestrator.gateway.openapi.schemas import TIME_EXAMPLE, maybe_time, seconds, timestamp
 
 COMMAND_TEXT = (
@@ -53,14 +54,9 @@ def job_fields(patch: bool) -> dict[str, Schema]:
     if patch:
         secret += " A value equal to `***` keeps the stored secret."
     return {
-        "name": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 100,
-            "pattern": r"^\S(.*\S)?$",
-            "description": "Unique among jobs; usable wherever a job ID is. No leading or "
-            "trailing white space.",
-        },
+        "name": name_field(
+            "Unique among jobs; usable wherever a job ID is. No leading or trailing white space."
+        ),
         "command": {"type": "string", "minLength": 1, "description": COMMAND_TEXT},
         "workdir": {
             "type": "string",
@@ -87,12 +83,7 @@ def job_fields(patch: bool) -> dict[str, Schema]:
         ),
         "env": string_map("Extra environment variables for the command."),
         "secret_env": string_map(secret),
-        "description": {"type": "string", "maxLength": 2000, "default": ""},
-        "tags": {
-            "type": "array",
-            "items": {"type": "string", "minLength": 1, "maxLength": 100},
-            "description": "Labels to filter by; duplicates are dropped.",
-        },
+        **note_fields(),
         "enabled": {
             "type": "boolean",
             "default": True,
@@ -128,26 +119,15 @@ def schemas() -> dict[str, Schema]:
         ),
     }
     return {
-        "JobCreate": obj(
+        **definition_schemas(
+            "Job",
             job_fields(patch=False),
             ["name", "command", "workdir"],
-            description="A new job, or the full replacement of one (`PUT`): optional fields "
-            "left out take their defaults.",
-        ),
-        "JobPatch": obj(
-            job_fields(patch=True), description="Only the fields sent change; the rest stay."
-        ),
-        "Job": obj(output, list(output), closed=False),
-        "JobList": list_of("Job", "A page of jobs, in creation order."),
-        "JobCopy": obj(
-            {
-                "name": {
-                    "type": "string",
-                    "minLength": 1,
-                    "maxLength": 100,
-                    "description": "Name of the copy; default `<name>-copy`.",
-                }
-            }
+            "A new job, or the full replacement of one (`PUT`): optional fields left out take "
+            "their defaults.",
+            "Only the fields sent change; the rest stay.",
+            output,
+            patch_fields=job_fields(patch=True),
         ),
         "RunRequest": obj(
             {

@@ -3,7 +3,8 @@ the pipeline parts of runs (their steps) and of contexts (each step's job contex
 
 from __future__ import annotations
 
-from orchestrator.gateway.openapi.common import B32, Schema, list_of, nullable, obj, ref
+from orchestrator.gateway.openapi.common import B32, Schema, nullable, obj, ref
+from orchestrator.gateway.openapi.definitions import definition_schemas, name_field, note_fields
 from orchestrator.gateway.openapi.run_schemas import CONTEXT_EXAMPLE, RUN_ID, context_fields
 from orchestrator.gateway.openapi.schemas import RUN_STATES, maybe_time, timestamp
 
@@ -21,15 +22,11 @@ order in which the steps finish."""
 def pipeline_fields() -> dict[str, Schema]:
     """The fields a client sets, on create, replace and patch alike."""
     return {
-        "name": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 100,
-            "pattern": r"^\S(.*\S)?$",
-            "description": "Unique among pipelines; usable wherever a pipeline ID is. A job "
+        "name": name_field(
+            "Unique among pipelines; usable wherever a pipeline ID is. A job "
             "may carry the same name, but then the name is ambiguous where both kinds are "
-            "accepted (`$$(name)`, `GET /contexts/{id}`, `GET /runs?owner=`): use an ID there.",
-        },
+            "accepted (`$$(name)`, `GET /contexts/{id}`, `GET /runs?owner=`): use an ID there."
+        ),
         "steps": {
             "type": "array",
             "minItems": 1,
@@ -65,12 +62,7 @@ def pipeline_fields() -> dict[str, Schema]:
             "started them) skips the pipeline, and logs it. Runs asked for through the API "
             "are not held back; each step's job keeps its own `max_concurrent`.",
         },
-        "description": {"type": "string", "maxLength": 2000, "default": ""},
-        "tags": {
-            "type": "array",
-            "items": {"type": "string", "minLength": 1, "maxLength": 100},
-            "description": "Labels to filter by; duplicates are dropped.",
-        },
+        **note_fields(),
         "enabled": {
             "type": "boolean",
             "default": True,
@@ -145,27 +137,14 @@ def schemas() -> dict[str, Schema]:
             ["id", "job", "depends_on", "job_name"],
             closed=False,
         ),
-        "PipelineCreate": obj(
+        **definition_schemas(
+            "Pipeline",
             pipeline_fields(),
             ["name", "steps"],
-            description="A new pipeline, or the full replacement of one (`PUT`): optional "
-            "fields left out take their defaults.",
-        ),
-        "PipelinePatch": obj(
-            pipeline_fields(),
-            description="Only the fields sent change; `steps`, if sent, replaces the whole list.",
-        ),
-        "Pipeline": obj(output, list(output), closed=False),
-        "PipelineList": list_of("Pipeline", "A page of pipelines, in creation order."),
-        "PipelineCopy": obj(
-            {
-                "name": {
-                    "type": "string",
-                    "minLength": 1,
-                    "maxLength": 100,
-                    "description": "Name of the copy; default `<name>-copy`.",
-                }
-            }
+            "A new pipeline, or the full replacement of one (`PUT`): optional fields left out "
+            "take their defaults.",
+            "Only the fields sent change; `steps`, if sent, replaces the whole list.",
+            output,
         ),
         "PipelineState": {
             "type": "string",

@@ -4,7 +4,8 @@ server answers with, and the answer of a manual fire."""
 
 from __future__ import annotations
 
-from orchestrator.gateway.openapi.common import B32, Schema, list_of, obj, ref
+from orchestrator.gateway.openapi.common import B32, Schema, obj, ref
+from orchestrator.gateway.openapi.definitions import definition_schemas, name_field, note_fields
 from orchestrator.gateway.openapi.schemas import maybe_time, timestamp
 
 CRON_TEXT = """Cron expression (croniter syntax): 5 fields `minute hour day-of-month month
@@ -50,13 +51,7 @@ paused, or before a change to it, are never caught up."""
 def schedule_fields() -> dict[str, Schema]:
     """The fields a client sets, on create, replace and patch alike."""
     return {
-        "name": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 100,
-            "pattern": r"^\S(.*\S)?$",
-            "description": "Unique among schedules; usable wherever a schedule ID is.",
-        },
+        "name": name_field("Unique among schedules; usable wherever a schedule ID is."),
         "cron": {
             "type": "string",
             "minLength": 1,
@@ -100,12 +95,7 @@ def schedule_fields() -> dict[str, Schema]:
             "caught up (with `run_once`: nothing fires when the latest missed fire is older). "
             "Null: no limit.",
         },
-        "description": {"type": "string", "maxLength": 2000, "default": ""},
-        "tags": {
-            "type": "array",
-            "items": {"type": "string", "minLength": 1, "maxLength": 100},
-            "description": "Labels to filter by; duplicates are dropped.",
-        },
+        **note_fields(),
     }
 
 
@@ -134,27 +124,14 @@ def schemas() -> dict[str, Schema]:
         ),
     }
     return {
-        "ScheduleCreate": obj(
+        **definition_schemas(
+            "Schedule",
             schedule_fields(),
             ["name", "cron"],
-            description="A new schedule, or the full replacement of one (`PUT`): optional "
-            "fields left out take their defaults (`targets` left out becomes empty).",
-        ),
-        "SchedulePatch": obj(
-            schedule_fields(),
-            description="Only the fields sent change; `targets`, if sent, replaces the list.",
-        ),
-        "Schedule": obj(output, list(output), closed=False),
-        "ScheduleList": list_of("Schedule", "A page of schedules, in creation order."),
-        "ScheduleCopy": obj(
-            {
-                "name": {
-                    "type": "string",
-                    "minLength": 1,
-                    "maxLength": 100,
-                    "description": "Name of the copy; default `<name>-copy`.",
-                }
-            }
+            "A new schedule, or the full replacement of one (`PUT`): optional fields left out "
+            "take their defaults (`targets` left out becomes empty).",
+            "Only the fields sent change; `targets`, if sent, replaces the list.",
+            output,
         ),
         "TargetInput": obj(
             {

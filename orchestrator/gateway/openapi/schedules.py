@@ -5,16 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from orchestrator.gateway.openapi.common import (
-    Examples,
-    body,
-    operation,
-    param,
-    path_id,
-    ref,
-    reply,
-)
-from orchestrator.gateway.openapi.common import shared_param as shared
+from orchestrator.gateway.openapi.common import Examples, body, operation, param, ref, reply
+from orchestrator.gateway.openapi.definitions import Kind, definition_paths, filters
 from orchestrator.gateway.openapi.schedule_examples import (
     SCHEDULE_EXAMPLE,
     SCHEDULE_OUTPUT_EXAMPLE,
@@ -45,13 +37,9 @@ of every enabled schedule that targets them. Deleting a job or pipeline that a s
 targets is a 409 (`details.schedules` lists the schedules) unless `force=true`, which also
 removes it from those schedules.""",
 }
-SCHEDULE_ID = path_id("Schedule ID or name", "S3M5Q7T9W")
-WRITE_ERRORS = (400, 404, 409, 413, 422)
+SCHEDULE = Kind("schedule", "S3M5Q7T9W", SCHEDULE_OUTPUT_EXAMPLE, (400, 404, 409, 413, 422))
+SCHEDULE_ID = SCHEDULE.id_param
 REARM = "The schedule is re-armed at once; missed fires are not caught up."
-
-
-def _schedule(description: str, example: dict | None = None) -> dict[str, Any]:
-    return reply(description, ref("Schedule"), example or SCHEDULE_OUTPUT_EXAMPLE)
 
 
 def _action(
@@ -65,7 +53,7 @@ def _action(
             "schedules",
             summary,
             description,
-            {"200": _schedule(answer, example)},
+            {"200": SCHEDULE.answer(answer, example)},
             errors=(404,),
         ),
     }
@@ -74,90 +62,44 @@ def _action(
 def paths() -> dict[str, Any]:
     paused = {**SCHEDULE_OUTPUT_EXAMPLE, "enabled": False, "next_fire_at": None}
     return {
-        "/schedules": {
-            "post": operation(
-                "createSchedule",
-                "schedules",
-                "Create a schedule",
+        **definition_paths(
+            SCHEDULE,
+            create=(
                 "Create a schedule; it is armed at once (unless `enabled` is false). A bad "
                 "`cron` or `timezone`, a bad value or an unknown field is a 400 "
                 "`validation_error` naming the field; an unknown target a 422 "
                 "`invalid_reference`; a name already in use, or a target name that is both a "
                 "job's and a pipeline's, a 409.",
-                {"201": _schedule("The new schedule.")},
-                errors=(400, 409, 413, 422),
-                request=body(ref("ScheduleCreate"), SCHEDULE_EXAMPLE),
+                (400, 409, 413, 422),
+                SCHEDULE_EXAMPLE,
             ),
-            "get": operation(
-                "listSchedules",
-                "schedules",
-                "List schedules",
+            listing=(
                 "Schedules matching every filter given, one page at a time.",
-                {"200": reply("A page of schedules.", ref("ScheduleList"))},
-                errors=(400,),
-                parameters=[
-                    param("tag", "query", {"type": "string"}, "Only schedules with this tag."),
-                    param("q", "query", {"type": "string"}, "Substring of the name (any case)."),
-                    shared("Limit"),
-                    shared("Cursor"),
-                ],
+                filters(SCHEDULE),
             ),
-        },
-        "/schedules/{id}": {
-            "parameters": [SCHEDULE_ID],
-            "get": operation(
-                "getSchedule",
-                "schedules",
-                "Get a schedule",
-                "One schedule, with its next and last fire and its targets' current names.",
-                {"200": _schedule("The schedule.")},
-                errors=(404,),
-            ),
-            "put": operation(
-                "replaceSchedule",
-                "schedules",
-                "Replace a schedule",
+            get="One schedule, with its next and last fire and its targets' current names.",
+            replace=(
                 "Full replacement: optional fields left out go back to their defaults "
                 "(`targets` to none). The ID and `last_fired_at` stay. " + REARM,
-                {"200": _schedule("The schedule as replaced.")},
-                errors=WRITE_ERRORS,
-                request=body(ref("ScheduleCreate"), SCHEDULE_EXAMPLE),
+                SCHEDULE_EXAMPLE,
             ),
-            "patch": operation(
-                "patchSchedule",
-                "schedules",
-                "Change some fields of a schedule",
+            patch=(
                 "Only the fields sent change; the result is validated as a whole. " + REARM,
-                {"200": _schedule("The schedule as changed.")},
-                errors=WRITE_ERRORS,
-                request=body(
-                    ref("SchedulePatch"), {"cron": "30 1 * * 1-5", "timezone": "Europe/Paris"}
-                ),
+                {"cron": "30 1 * * 1-5", "timezone": "Europe/Paris"},
             ),
-            "delete": operation(
-                "deleteSchedule",
-                "schedules",
-                "Delete a schedule",
+            delete=(
                 "Stop and delete the schedule. Its targets stay, and so do the runs it "
                 "started (runs in progress go on).",
-                {"204": reply("Deleted.")},
-                errors=(404,),
+                (404,),
+                None,
             ),
-        },
-        "/schedules/{id}/copy": {
-            "parameters": [SCHEDULE_ID],
-            "post": operation(
-                "copySchedule",
-                "schedules",
-                "Copy a schedule",
+            copy=(
                 "A new schedule with the same cron, zone, targets and settings (`enabled` "
                 "included) and a new ID; it has not fired yet (`last_fired_at` null) and is "
                 "armed at once if enabled.",
-                {"201": _schedule("The copy.")},
-                errors=(400, 404, 409, 413),
-                request=body(ref("ScheduleCopy"), {"name": "nightly-eu"}, required=False),
+                "nightly-eu",
             ),
-        },
+        ),
         "/schedules/{id}/targets": {
             "parameters": [SCHEDULE_ID],
             "post": operation(
@@ -167,8 +109,8 @@ def paths() -> dict[str, Any]:
                 "Add a job or pipeline, by ID or name, at the end of `targets` (stored as its "
                 "ID). An unknown one is a 422 `invalid_reference`; one already a target, or a "
                 "name that is both a job's and a pipeline's, is a 409.",
-                {"200": _schedule("The schedule with the new target.")},
-                errors=WRITE_ERRORS,
+                {"200": SCHEDULE.answer("The schedule with the new target.")},
+                errors=SCHEDULE.write_errors,
                 request=body(ref("TargetInput"), {"target": "backup-db"}),
             ),
         },
@@ -190,7 +132,7 @@ def paths() -> dict[str, Any]:
                 "Take a job or pipeline out of the schedule; the job or pipeline itself "
                 "stays. One that is not a target is a 404; a name that is both a job's and a "
                 "pipeline's is a 409.",
-                {"200": _schedule("The schedule without the target.")},
+                {"200": SCHEDULE.answer("The schedule without the target.")},
                 errors=(404, 409),
             ),
         },

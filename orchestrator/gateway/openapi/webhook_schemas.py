@@ -4,7 +4,8 @@ and their attempts. What a receiver gets is in webhook_events.py."""
 
 from __future__ import annotations
 
-from orchestrator.gateway.openapi.common import B32, Schema, list_of, obj, ref
+from orchestrator.gateway.openapi.common import B32, Schema, obj, ref
+from orchestrator.gateway.openapi.definitions import definition_schemas, name_field
 from orchestrator.gateway.openapi.schemas import TIME_EXAMPLE, maybe_time, seconds, timestamp
 
 EVENTS = ["job.succeeded", "job.failed", "pipeline.succeeded", "pipeline.failed", "system.error"]
@@ -53,13 +54,7 @@ where none is stored, it makes a webhook without one), so a client may send back
 def webhook_fields() -> dict[str, Schema]:
     """The fields a client sets, on create, replace and patch alike."""
     return {
-        "name": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 100,
-            "pattern": r"^\S(.*\S)?$",
-            "description": "Unique among webhooks; usable wherever a webhook ID is.",
-        },
+        "name": name_field("Unique among webhooks; usable wherever a webhook ID is."),
         "url": {
             "type": "string",
             "minLength": 1,
@@ -144,24 +139,14 @@ def schemas() -> dict[str, Schema]:
         },
     }
     return {
-        "Webhook": obj(output, list(output), closed=False),
-        "WebhookCreate": obj(
+        **definition_schemas(
+            "Webhook",
             webhook_fields(),
             ["name", "url", "events"],
-            description="A new webhook, or the full replacement of one (`PUT`): optional "
-            "fields left out take their defaults (`secret` left out removes the secret).",
-        ),
-        "WebhookPatch": obj(webhook_fields(), description="Only the fields sent change."),
-        "WebhookList": list_of("Webhook", "A page of webhooks, in creation order."),
-        "WebhookCopy": obj(
-            {
-                "name": {
-                    "type": "string",
-                    "minLength": 1,
-                    "maxLength": 100,
-                    "description": "Name of the copy; default `<name>-copy`.",
-                }
-            }
+            "A new webhook, or the full replacement of one (`PUT`): optional fields left out "
+            "take their defaults (`secret` left out removes the secret).",
+            "Only the fields sent change.",
+            output,
         ),
         "Delivery": delivery,
         "DeliveryAttempt": attempt,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from orchestrator.gateway.openapi.common import body, operation, param, path_id, ref, reply
-from orchestrator.gateway.openapi.common import shared_param as shared
+from orchestrator.gateway.openapi.common import ref, reply
+from orchestrator.gateway.openapi.definitions import Kind, definition_paths, filters
 from orchestrator.gateway.openapi.webhook_events import DELIVERY_TEXT
 from orchestrator.gateway.openapi.webhook_schemas import WEBHOOK_EXAMPLE, WEBHOOK_OUTPUT_EXAMPLE
 
@@ -21,98 +21,53 @@ top-level `webhooks` of this document describe the requests a receiver gets.
 
 {DELIVERY_TEXT}""",
 }
-WEBHOOK_ID = path_id("Webhook ID or name", "W5R7T9V1X")
-WRITE_ERRORS = (400, 404, 409, 413)
-
-
-def _webhook(description: str, example: dict | None = None) -> dict[str, Any]:
-    return reply(description, ref("Webhook"), example or WEBHOOK_OUTPUT_EXAMPLE)
-
-
-def _op(op_id: str, summary: str, description: str, responses: dict, **kw: Any) -> dict:
-    return operation(op_id, "webhooks", summary, description, responses, **kw)
+WEBHOOK = Kind("webhook", "W5R7T9V1X", WEBHOOK_OUTPUT_EXAMPLE, (400, 404, 409, 413))
 
 
 def paths() -> dict[str, Any]:
-    fresh = {**WEBHOOK_OUTPUT_EXAMPLE, "deliveries": []}
-    listed = {"items": [WEBHOOK_OUTPUT_EXAMPLE], "total": 1, "next_cursor": None}
     return {
-        "/webhooks": {
-            "post": _op(
-                "createWebhook",
-                "Create a webhook",
+        **definition_paths(
+            WEBHOOK,
+            create=(
                 "Create a webhook; it receives the events it lists from now on (unless "
                 "`enabled` is false). A bad URL, an unknown event or an unknown field is a 400 "
                 "`validation_error` naming the field; a name already in use a 409.",
-                {"201": _webhook("The new webhook.", fresh)},
-                errors=(400, 409, 413),
-                request=body(ref("WebhookCreate"), WEBHOOK_EXAMPLE),
+                (400, 409, 413),
+                WEBHOOK_EXAMPLE,
             ),
-            "get": _op(
-                "listWebhooks",
-                "List webhooks",
+            listing=(
                 "Webhooks, each with its latest deliveries, one page at a time.",
-                {"200": reply("A page of webhooks.", ref("WebhookList"), listed)},
-                errors=(400,),
-                parameters=[
-                    param("q", "query", {"type": "string"}, "Substring of the name (any case)."),
-                    shared("Limit"),
-                    shared("Cursor"),
-                ],
+                filters(WEBHOOK, tag=False),
             ),
-        },
-        "/webhooks/{id}": {
-            "parameters": [WEBHOOK_ID],
-            "get": _op(
-                "getWebhook",
-                "Get a webhook",
-                "One webhook, with its latest deliveries.",
-                {"200": _webhook("The webhook.")},
-                errors=(404,),
-            ),
-            "put": _op(
-                "replaceWebhook",
-                "Replace a webhook",
+            get="One webhook, with its latest deliveries.",
+            replace=(
                 "Full replacement: `name`, `url` and `events` are required, optional fields "
                 "left out go back to their defaults (a `secret` left out removes it; `***` "
                 "keeps it). The ID, the creation stamps and the deliveries stay.",
-                {"200": _webhook("The webhook as replaced.")},
-                errors=WRITE_ERRORS,
-                request=body(ref("WebhookCreate"), {**WEBHOOK_EXAMPLE, "secret": "***"}),
+                {**WEBHOOK_EXAMPLE, "secret": "***"},
             ),
-            "patch": _op(
-                "patchWebhook",
-                "Change some fields of a webhook",
+            patch=(
                 "Only the fields sent change; the result is validated as a whole.",
-                {"200": _webhook("The webhook as changed.")},
-                errors=WRITE_ERRORS,
-                request=body(ref("WebhookPatch"), {"events": ["*"], "enabled": True}),
+                {"events": ["*"], "enabled": True},
             ),
-            "delete": _op(
-                "deleteWebhook",
-                "Delete a webhook",
+            delete=(
                 "Delete the webhook and the record of its deliveries; attempts already under "
                 "way still end.",
-                {"204": reply("Deleted.")},
-                errors=(404,),
+                (404,),
+                None,
             ),
-        },
-        "/webhooks/{id}/copy": {
-            "parameters": [WEBHOOK_ID],
-            "post": _op(
-                "copyWebhook",
-                "Copy a webhook",
+            copy=(
                 "A new webhook with the same URL, events, secret and settings (`enabled` "
                 "included), a new ID and no deliveries yet.",
-                {"201": _webhook("The copy.", fresh)},
-                errors=(400, 404, 409, 413),
-                request=body(ref("WebhookCopy"), {"name": "ops-alerts-eu"}, required=False),
+                "ops-alerts-eu",
             ),
-        },
+            fresh={**WEBHOOK_OUTPUT_EXAMPLE, "deliveries": []},
+            listed={"items": [WEBHOOK_OUTPUT_EXAMPLE], "total": 1, "next_cursor": None},
+        ),
         "/webhooks/{id}/test": {
-            "parameters": [WEBHOOK_ID],
-            "post": _op(
-                "testWebhook",
+            "parameters": [WEBHOOK.id_param],
+            "post": WEBHOOK.op(
+                "test",
                 "Send a test delivery",
                 "Send a `test` event to the webhook now, whatever events it lists, with the "
                 "usual headers, signature and retries. The answer comes at once, before the "
