@@ -9,6 +9,7 @@ const filled = (object) => Object.fromEntries(Object.entries(object).filter(([, 
 
 /**
  * `defaults` names the filters and their empty values; the address's query fills them.
+ * `interval` is milliseconds, or a function of the items shown that answers them.
  * Answers `{ filters, items, total, cursor, loaded, error, refresh, more, summary }`.
  */
 export function useListPage(path, defaults = {}, { limit = 100, interval = 10000 } = {}) {
@@ -36,7 +37,8 @@ export function useListPage(path, defaults = {}, { limit = 100, interval = 10000
     cursor.value = page.next_cursor;
   }
 
-  const { error, refresh } = usePolling(load, interval);
+  const every = typeof interval === "function" ? () => interval(items.value) : interval;
+  const { error, refresh } = usePolling(load, every);
   let typing = null;
   watch(
     filters,
