@@ -115,6 +115,8 @@ class Runtime:
         Only generated secrets are shown (and written to initial-admin.txt); ones given through
         the environment are already known to whoever set them.
         """
+        if self.storage.ask(m.ListUsers())["total"]:
+            return None  # the usual start: no password to hash (scrypt is slow on purpose)
         generated = {}
         if password is None:
             password = generated["password"] = new_password()

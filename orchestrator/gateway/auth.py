@@ -17,7 +17,7 @@ from orchestrator.gateway.http import read_json, reply, services
 from orchestrator.gateway.keys import THROTTLE
 from orchestrator.log import get_logger
 from orchestrator.models.fields import Checker
-from orchestrator.security.secrets import DUMMY_HASH, verify_password
+from orchestrator.security.secrets import dummy_hash, verify_password
 
 routes = web.RouteTableDef()
 log = get_logger("orchestrator.security")
@@ -49,7 +49,7 @@ async def login(request: web.Request) -> web.Response:
         )
         raise _with_retry_after(error, wait)
     record = await ask(svc.storage, m.LoginRecord(username))
-    stored = record["password_hash"] if record else DUMMY_HASH  # same cost either way
+    stored = record["password_hash"] if record else dummy_hash()  # same cost either way
     loop = asyncio.get_running_loop()
     good = await loop.run_in_executor(None, verify_password, password, stored)
     if not (good and record and record["enabled"]):

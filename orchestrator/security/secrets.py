@@ -6,6 +6,7 @@ Nothing here is ever stored in clear: the store keeps only what these functions 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import secrets
@@ -53,6 +54,8 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-# Checked against when a username does not exist, so that the answer takes as long as for a
-# real user and does not reveal which usernames exist.
-DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+@functools.cache
+def dummy_hash() -> str:
+    """Checked against when a username does not exist, so that the answer takes as long as for
+    a real user and does not reveal which usernames exist. Made on first use, not at start."""
+    return hash_password(secrets.token_urlsafe(16))
