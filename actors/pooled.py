@@ -9,12 +9,11 @@ grows as needed, so an actor never waits for a free thread.
 
 from __future__ import annotations
 
-import pykka
-
+from actors.base import Actor
 from orchestrator.threadpool import POOL
 
 
-class PooledActor(pykka.ThreadingActor):
+class PooledActor(Actor):
     """A ThreadingActor whose loop runs on a pooled thread."""
 
     def _start_actor_loop(self) -> None:

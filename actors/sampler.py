@@ -13,16 +13,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pykka
-
 from actors import messages as m
+from actors.base import Actor
 from orchestrator.log import get_logger
 from orchestrator.metrics import system
 
 log = get_logger("orchestrator.metrics")
 
 
-class SamplerActor(pykka.ThreadingActor):
+class SamplerActor(Actor):
     """Replies: `LatestSample` → the newest sample (a dict, see `metrics.system.sample`);
     `SampleHistory` → `{"items": [samples, oldest first], "period": seconds}`."""
 

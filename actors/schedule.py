@@ -11,9 +11,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-import pykka
-
 from actors import messages as m
+from actors.base import Actor
 from actors.timekeeper import Timekeeper
 from orchestrator.log import get_logger
 from orchestrator.models.fields import iso, now, parse_time
@@ -23,7 +22,7 @@ from orchestrator.scheduling.misfire import missed_fires
 log = get_logger("orchestrator.schedule")
 
 
-class ScheduleActor(pykka.ThreadingActor):
+class ScheduleActor(Actor):
     def __init__(
         self,
         schedule: dict,

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pykka
-
 from actors import messages as m
 from actors.admission import Admission, ResourceLimits
+from actors.base import Actor
 from actors.job_run import JobRunActor, RunSettings
 from actors.pipeline_run import PipelineRunActor
 from actors.schedule_board import ScheduleBoard
@@ -24,7 +23,7 @@ log = get_logger("orchestrator.supervisor")
 EMPTY_OUTPUT = {"stdout": "", "stderr": "", "truncated": False}
 
 
-class SupervisorActor(pykka.ThreadingActor):
+class SupervisorActor(Actor):
     def __init__(
         self, settings: RunSettings, max_concurrent_runs: int, limits: ResourceLimits | None = None
     ) -> None:

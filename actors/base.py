@@ -1,0 +1,70 @@
+"""The base of every actor: pykka's threading actor with lighter inboxes and reply slots.
+
+pykka's threading actor uses `queue.Queue` for the inbox and a `threading.Condition` for every
+reply. Both are written in Python and take several lock operations per message; a run passes
+some ten messages between threads, so on two cores under one GIL that is a good share of its
+cost. Here the inbox is a `queue.SimpleQueue` (implemented in C) and a reply is one lock that is
+released when the answer is set. Behaviour is pykka's: FIFO delivery, `get(timeout=...)` raising
+`pykka.Timeout`, exceptions re-raised in the asking thread.
+"""
+
+from __future__ import annotations
+
+import queue
+import sys
+import threading
+from typing import Any
+
+import pykka
+
+
+class Reply(pykka.Future):
+    """A one-shot answer: `set` once, `get` any number of times from any thread."""
+
+    __slots__ = ("_ready", "_value", "_error")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._ready = threading.Lock()
+        self._ready.acquire()
+        self._value: Any = None
+        self._error: BaseException | None = None
+
+    def get(self, *, timeout: float | None = None) -> Any:
+        if self._get_hook is not None:
+            return super().get(timeout=timeout)
+        if not self._ready.acquire(timeout=-1 if timeout is None else max(timeout, 0)):
+            raise pykka.Timeout(f"{timeout} seconds")
+        self._ready.release()  # stays available to the next `get`
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+    def set(self, value: Any = None) -> None:
+        self._value = value
+        self._settle()
+
+    def set_exception(self, exc_info: Any = None) -> None:
+        if exc_info is None:
+            exc_info = sys.exc_info()
+        error = exc_info[1] if exc_info[1] is not None else exc_info[0]()
+        self._error = error
+        self._settle()
+
+    def _settle(self) -> None:
+        try:
+            self._ready.release()
+        except RuntimeError:
+            raise queue.Full("the reply was already set") from None
+
+
+class Actor(pykka.ThreadingActor):
+    """What every actor of the server derives from."""
+
+    @staticmethod
+    def _create_actor_inbox() -> Any:
+        return queue.SimpleQueue()
+
+    @staticmethod
+    def _create_future() -> Reply:
+        return Reply()
