@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from aiohttp import web
 
 from orchestrator.gateway import (
@@ -18,6 +20,7 @@ from orchestrator.gateway import (
     system,
     transfer,
     users,
+    waiting,
     webhooks,
     webui,
 )
@@ -54,6 +57,8 @@ def create_app(services: Services) -> web.Application:
     app[PRINCIPALS] = PrincipalCache()
     app[STREAMS] = set()
     app.on_shutdown.append(system.end_streams)
+    app.on_startup.append(functools.partial(waiting.start_waiters, svc=services))
+    app.on_cleanup.append(waiting.stop_waiters)
     security = services.config.security
     app[THROTTLE] = LoginThrottle(security.login_max_failures, security.login_window)
     for module in RESOURCES:

@@ -135,5 +135,5 @@ async def start_run(
 
     if not wait:
         return reply(public_run(await act()), status=202)
-    done = await wait_for_run(svc, act, timeout)
+    done = await wait_for_run(request, act, timeout)
     return reply(public_run(done), status=200 if done["state"] in TERMINAL else 202)

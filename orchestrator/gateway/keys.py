@@ -31,3 +31,4 @@ SERVICES = web.AppKey("services", Services)
 PRINCIPALS = web.AppKey("principals", PrincipalCache)
 THROTTLE = web.AppKey("throttle", LoginThrottle)
 STREAMS = web.AppKey("streams", set)  # the tasks serving /logs/stream, ended at shutdown
+WAITERS = web.AppKey("waiters", Any)  # gateway.waiting.RunWaiters, made when the loop runs

@@ -49,7 +49,7 @@ async def cancel_run(request: web.Request) -> web.Response:
     """Cancel, then give a running process a moment to die so the answer shows the outcome."""
     svc = services(request)
     message = m.CancelRun(request.match_info["id"])
-    run = await wait_for_run(svc, lambda: ask(svc.supervisor, message), CANCEL_WAIT)
+    run = await wait_for_run(request, lambda: ask(svc.supervisor, message), CANCEL_WAIT)
     return reply(public_run(run))
 
 
