@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import pykka
 
 from actors import messages as m
+from actors.base import Actor
 from orchestrator.config_schema import WebhooksConfig
 from orchestrator.errors import Conflict, Unavailable
 from orchestrator.log import get_logger
@@ -32,7 +33,7 @@ _ERROR_WINDOW = 60.0
 _CLOSE_GRACE = 1.0
 
 
-class NotifierActor(pykka.ThreadingActor):
+class NotifierActor(Actor):
     def __init__(self, storage: Any, settings: WebhooksConfig) -> None:
         super().__init__()
         self.storage = storage
@@ -41,6 +42,9 @@ class NotifierActor(pykka.ThreadingActor):
         self.announced: OrderedDict[str, None] = OrderedDict()
         self.errors_sent: dict[str, float] = {}
         self.last_subscribers: dict[str, list[dict]] = {}
+        # Events whose subscribers are known and current: Storage tells when webhooks change,
+        # so a finished run costs no question to Storage.
+        self.current: set[str] = set()
 
     def on_start(self) -> None:
         s = self.settings
@@ -64,6 +68,8 @@ class NotifierActor(pykka.ThreadingActor):
                 self._guarded(self._system_error, text, details)
             case m.TestWebhook(webhook_id):
                 return self._test(webhook_id)
+            case m.WebhooksChanged():
+                self.current.clear()
 
     def _guarded(self, handle: Any, *args: Any) -> None:
         """A notification that cannot be sent is logged; the Notifier itself goes on."""
@@ -99,6 +105,8 @@ class NotifierActor(pykka.ThreadingActor):
     def _subscribers(self, event: str) -> list[dict]:
         """Who wants `event`. When the store cannot answer (it may be what failed), the list
         it gave last time."""
+        if event in self.current:
+            return self.last_subscribers[event]
         try:
             found = self.storage.ask(m.Subscribers(event))
         except pykka.ActorDeadError:
@@ -109,6 +117,7 @@ class NotifierActor(pykka.ThreadingActor):
             log.warning("using the last known webhooks: the store failed", error=repr(err))
             return self.last_subscribers[event]
         self.last_subscribers[event] = found
+        self.current.add(event)
         return found
 
     def _test(self, ref: str) -> str:

@@ -7,6 +7,7 @@ acknowledged write is on disk.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import pykka
@@ -16,6 +17,7 @@ from actors import storage_metrics as metrics
 from actors import storage_principals as principals
 from actors import storage_transfer as transfer
 from actors import storage_webhooks as webhooks
+from actors.base import Actor
 from orchestrator.events import EventHub
 from orchestrator.log import get_logger
 from orchestrator.models.job import JobDefaults
@@ -34,7 +36,7 @@ _MAX_PENDING = 500
 FLUSH_DELAY = 0.02
 
 
-class StorageActor(pykka.ThreadingActor):
+class StorageActor(Actor):
     def __init__(self, store: Store, defaults: JobDefaults, hub: EventHub) -> None:
         super().__init__()
         self.store = store
@@ -66,6 +68,7 @@ class StorageActor(pykka.ThreadingActor):
 
     def flush(self) -> None:
         self.flush_armed = False
+        webhooks_written = bool(self.store.tables["webhooks"].pending)
         try:
             self.store.flush()
         except Exception as err:
@@ -78,6 +81,9 @@ class StorageActor(pykka.ThreadingActor):
         events, self.pending_events = self.pending_events, []
         for run in events:
             self.hub.publish(run)
+        if webhooks_written and self.notifier is not None:
+            with contextlib.suppress(pykka.ActorDeadError):
+                self.notifier.tell(m.WebhooksChanged())
 
     def on_stop(self) -> None:
         self.flush()

@@ -17,6 +17,11 @@ class Subscribers:
 
 
 @dataclass(frozen=True)
+class WebhooksChanged:
+    """Tell the Notifier: webhooks were written; what it knows of the subscribers is stale."""
+
+
+@dataclass(frozen=True)
 class SaveDelivery:
     """Tell Storage: the latest state of one delivery of a webhook (kept: the last 50)."""
 
