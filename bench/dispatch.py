@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import bare  # noqa: E402 - the repository root must be on sys.path first
 from bench.common import (  # noqa: E402 - the repository root must be on sys.path first
     Client,
     Figure,
@@ -90,8 +91,10 @@ def create_jobs(server: ServerProcess, count: int, workdir: str, clients: int) -
     return created
 
 
-def dispatch(server: ServerProcess, job_id: str, args: argparse.Namespace) -> float:
-    """The acceptance figure: orchestrator wall time over the raw floor, same runs and threads."""
+def dispatch(server: ServerProcess, job_id: str, args: argparse.Namespace) -> tuple[float, float]:
+    """The acceptance figure: orchestrator wall time over the raw floor, same runs and threads.
+
+    Returns that ratio and the raw floor in seconds."""
     section(f"dispatch: {args.runs} runs of `{JOB_COMMAND}`, {args.clients} clients")
     client = Client(server)
     for _ in range(WARM_UP):  # first spawns pay for imports and thread pools; not what we measure
@@ -121,7 +124,7 @@ def dispatch(server: ServerProcess, job_id: str, args: argparse.Namespace) -> fl
         f"CPU           server {srv.seconds():.2f} s (with its children), "
         f"benchmark client {me.seconds():.2f} s, over {wall:.2f} s wall on {os.cpu_count()} cores"
     )
-    return ratio
+    return ratio, raw
 
 
 def fill_store(server: ServerProcess, job_id: str, workdir: str, args: argparse.Namespace) -> None:
@@ -161,9 +164,9 @@ def main() -> int:
                 "max_concurrent": args.clients,
             }
             job_id = expect(*server.request("POST", "/jobs", body), 201)["id"]
-            figures.append(
-                Figure("dispatch wall / raw floor", dispatch(server, job_id, args), "x", 2.0)
-            )
+            ratio, raw = dispatch(server, job_id, args)
+            figures.append(Figure("dispatch wall / raw floor", ratio, "x", 2.0))
+            figures += bare.dispatch_floors(raw, tmp, args.runs, args.clients, JOB_COMMAND)
             fill_store(server, job_id, tmp, args)
             loaded = rss_mb(server.process.pid)
             print(f"RSS of the server that did the work: {loaded:.1f} MB")

@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import bare  # noqa: E402 - the repository root must be on sys.path first
 from bench.common import (  # noqa: E402 - the repository root must be on sys.path first
     Client,
     Figure,
@@ -141,6 +142,17 @@ def parallel_raw(count: int, threads: int) -> float:
     return in_threads(threads, lambda i: [subprocess.run(RAW_COMMAND) for _ in range(shares[i])])
 
 
+def shell_floor(steps: int, workdir: str) -> float:
+    """The linear pipeline's work with no server: its steps' shells one after the other."""
+    raw = statistics.median(sequential_raw(steps) for _ in range(3))
+    shell = statistics.median(bare.shell_sequential(steps, JOB_COMMAND, workdir) for _ in range(3))
+    print(
+        f"shell floor: {steps} spawns of the job's shell with pipes, no server, {shell:.3f} s "
+        f"= {shell / raw:.2f}x the raw floor (bench/bare.py)"
+    )
+    return shell / raw
+
+
 def main() -> int:
     args = parse_args()
     figures: list[Figure] = []
@@ -157,6 +169,7 @@ def main() -> int:
             body["max_concurrent"] = 1000
             job_id = expect(*server.request("POST", "/jobs", body), 201)["id"]
             ratio, overhead = linear(server, job_id, args)
+            shell_ratio = shell_floor(args.steps, tmp)
             missed, wall = fan_out(server, job_id, args)
         finally:
             server.stop()
@@ -174,6 +187,7 @@ def main() -> int:
     figures += [
         Figure(f"linear {args.steps}-step pipeline / raw", ratio, "x", 1.5),
         Figure("  per-step overhead, linear", overhead * 1e3, "ms"),
+        Figure("  shell floor (no server) / raw", shell_ratio, "x"),
         Figure(f"fan-out {args.pipelines}x{args.fan_steps}: runs not succeeded", missed, "", 0),
         Figure("  fan-out total wall", wall, "s"),
         Figure("  per-step overhead, fan-out", fan_overhead * 1e3, "ms"),
