@@ -21,12 +21,13 @@ import pykka
 class Reply(pykka.Future):
     """A one-shot answer: `set` once, `get` any number of times from any thread."""
 
-    __slots__ = ("_ready", "_value", "_error")
+    __slots__ = ("_ready", "_settled", "_value", "_error")
 
     def __init__(self) -> None:
         super().__init__()
         self._ready = threading.Lock()
         self._ready.acquire()
+        self._settled = False
         self._value: Any = None
         self._error: BaseException | None = None
 
@@ -41,21 +42,19 @@ class Reply(pykka.Future):
         return self._value
 
     def set(self, value: Any = None) -> None:
-        self._value = value
-        self._settle()
+        self._settle(value, None)
 
     def set_exception(self, exc_info: Any = None) -> None:
-        if exc_info is None:
-            exc_info = sys.exc_info()
-        error = exc_info[1] if exc_info[1] is not None else exc_info[0]()
-        self._error = error
-        self._settle()
+        exc_type, error, _ = exc_info if exc_info is not None else sys.exc_info()
+        self._settle(None, error if error is not None else exc_type())
 
-    def _settle(self) -> None:
-        try:
-            self._ready.release()
-        except RuntimeError:
-            raise queue.Full("the reply was already set") from None
+    def _settle(self, value: Any, error: BaseException | None) -> None:
+        """Only the replying actor sets an answer, once; a second one is refused as pykka does."""
+        if self._settled:
+            raise queue.Full("the reply was already set")
+        self._settled = True
+        self._value, self._error = value, error
+        self._ready.release()
 
 
 class Actor(pykka.ThreadingActor):
