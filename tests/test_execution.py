@@ -100,14 +100,24 @@ class TestOutcomes:
         assert result.error is not None and result.error.startswith("could not start: ")
 
     def test_on_done_once_from_another_thread(self, tmp_path: Path) -> None:
-        """`on_done` is called exactly once, from the attempt's thread, before `wait` returns."""
+        """`on_done` is called exactly once, before `wait` returns; for a process that ran,
+        from the thread that watched it."""
         calls: list[tuple[AttemptResult, int]] = []
-        spec = AttemptSpec("true", str(tmp_path / "missing"))
+        spec = AttemptSpec("true", str(tmp_path))
         execution = LocalExecutor().start(spec, lambda r: calls.append((r, threading.get_ident())))
         result = execution.wait(10)
         execution.cancel()
         assert [call[0] for call in calls] == [result]
+        assert result.outcome == "exited"
         assert calls[0][1] != threading.get_ident()
+
+    def test_a_start_that_fails_ends_on_the_calling_thread(self, tmp_path: Path) -> None:
+        """Nothing was started, so the one result is delivered before `start` returns."""
+        calls: list[AttemptResult] = []
+        spec = AttemptSpec("true", str(tmp_path / "missing"))
+        execution = LocalExecutor().start(spec, calls.append)
+        assert len(calls) == 1 and calls[0].outcome == "error"
+        assert execution.wait(0) is calls[0]
 
 
 class TestOutput:

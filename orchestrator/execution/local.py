@@ -35,13 +35,18 @@ class LocalExecutor:
     """Runs attempts on this machine with the platform shell."""
 
     def start(self, spec: AttemptSpec, on_done: DoneCallback) -> Execution:
-        """Start the attempt on a pooled thread and return its handle at once."""
+        """Start the process here, watch it on a pooled thread, and return its handle at once.
+
+        The process is started on the caller's thread, so the hand-over to the watching thread
+        overlaps with the command running instead of delaying its start.
+        """
         handle = Execution()
         attempt = _Attempt(spec, handle, on_done)
-        try:
-            POOL.submit(attempt.run)
-        except RuntimeError as exc:  # no thread left: still one result, never an exception
-            attempt.finish(Outcome.ERROR, error=f"could not start: {exc}")
+        if attempt.guarded(attempt.begin):
+            try:
+                POOL.submit(lambda: attempt.guarded(attempt.watch))
+            except RuntimeError as exc:  # no thread left: still one result, never an exception
+                attempt.abandon(f"could not watch the process: {exc}")
         return handle
 
 
@@ -55,14 +60,21 @@ class _Attempt:
         self.started_at = datetime.now(UTC)
         self.out = CappedBuffer(spec.max_output_bytes)
         self.err = CappedBuffer(spec.max_output_bytes)
+        self.began = time.monotonic()
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.tree: ProcessTree | None = None
+        self.watcher: Watcher | None = None
 
-    def run(self) -> None:
-        self.started_at = datetime.now(UTC)
+    def guarded(self, step) -> bool:
+        """Run `step`; a bug in it must still end the attempt with a result."""
         try:
-            self._run()
-        except Exception as exc:  # a bug here must still end the attempt with a result
+            return step()
+        except Exception as exc:
             log.exception("attempt failed unexpectedly")
+            if self.proc is not None:
+                stop_now(self.proc, self.tree)
             self.finish(Outcome.ERROR, error=f"internal error: {exc}")
+            return False
 
     def finish(self, outcome: Outcome, code: int | None = None, error: str | None = None) -> None:
         result = AttemptResult(
@@ -77,26 +89,41 @@ class _Attempt:
         )
         self.handle.finish(result, self.on_done)
 
-    def _run(self) -> None:
-        began = time.monotonic()
+    def begin(self) -> bool:
+        """Start the process and its watcher; False when the attempt already ended."""
         problem = workdir_problem(self.spec.workdir)
         if problem is not None:
-            return self.finish(Outcome.ERROR, error=problem)
+            self.finish(Outcome.ERROR, error=problem)
+            return False
         if self.handle.cancelled:
-            return self.finish(Outcome.CANCELLED, error="cancelled")
+            self.finish(Outcome.CANCELLED, error="cancelled")
+            return False
         try:
-            proc = spawn(self.spec)
+            self.proc = spawn(self.spec)
         except (OSError, ValueError, subprocess.SubprocessError) as exc:
-            return self.finish(Outcome.ERROR, error=f"could not start: {describe_failure(exc)}")
-        tree = tree_of(proc.pid)
+            self.finish(Outcome.ERROR, error=f"could not start: {describe_failure(exc)}")
+            return False
+        self.tree = tree_of(self.proc.pid)
         try:
-            watcher = new_watcher(proc, self.out, self.err)
+            self.watcher = new_watcher(self.proc, self.out, self.err)
         except (OSError, RuntimeError) as exc:  # out of descriptors or threads: stop the tree
-            stop_now(proc, tree)
-            return self.finish(Outcome.ERROR, error=f"could not watch the process: {exc}")
+            self.abandon(f"could not watch the process: {exc}")
+            return False
+        return True
+
+    def abandon(self, error: str) -> None:
+        """Stop the started tree and end the attempt with `error`."""
+        stop_now(self.proc, self.tree)
+        if self.watcher is not None:
+            self.watcher.close()
+        self.finish(Outcome.ERROR, error=error)
+
+    def watch(self) -> bool:
+        """Supervise the started process until it and its pipes are done; deliver the result."""
+        proc, tree, watcher = self.proc, self.tree, self.watcher
         self.handle.set_waker(watcher.wake)
         try:
-            reason = self._supervise(watcher, tree, began)
+            reason = self._supervise(watcher, tree, self.began)
         except BaseException:
             stop_now(proc, tree)
             raise
@@ -106,10 +133,12 @@ class _Attempt:
         code = proc.wait()
         clear_leftovers(tree, self.spec.kill_grace)
         if reason is Outcome.TIMED_OUT:
-            return self.finish(reason, error=describe_timeout(self.spec.timeout or 0))
-        if reason is Outcome.CANCELLED:
-            return self.finish(reason, error="cancelled")
-        return self.finish(Outcome.EXITED, code)
+            self.finish(reason, error=describe_timeout(self.spec.timeout or 0))
+        elif reason is Outcome.CANCELLED:
+            self.finish(reason, error="cancelled")
+        else:
+            self.finish(Outcome.EXITED, code)
+        return True
 
     def _supervise(self, watcher: Watcher, tree: ProcessTree, began: float) -> Outcome | None:
         """Read until the leader has exited and both pipes are closed; stop the tree if asked."""
