@@ -1,10 +1,11 @@
-"""The default executor: run one attempt here, as a process tree watched by one daemon thread.
+"""The default executor: run one attempt here, as a process tree watched by one pooled thread.
 
-The thread starts the shell, reads both pipes, enforces the timeout and a cancel, and delivers
-exactly one `AttemptResult`. Stopping is always the same: terminate the tree, let it drain for
-`kill_grace` seconds, then kill it. The tree does not outlive its attempt: whatever the shell
-left running when it exited is stopped as well (a process meant to outlive it must start its own
-session, e.g. with `setsid`).
+The caller's thread (the JobRun actor's) starts the shell; a pooled thread then reads both pipes,
+enforces the timeout and a cancel, and delivers exactly one `AttemptResult` (an attempt that
+could not start delivers it at once, on the caller's thread). Stopping is always the same:
+terminate the tree, let it drain for `kill_grace` seconds, then kill it. The tree does not
+outlive its attempt: whatever the shell left running when it exited is stopped as well (a
+process meant to outlive it must start its own session, e.g. with `setsid`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 import os
 import subprocess
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from orchestrator.execution.handle import DoneCallback, Execution
@@ -51,7 +53,7 @@ class LocalExecutor:
 
 
 class _Attempt:
-    """One attempt from start to result, run on a thread of its own while it lasts."""
+    """One attempt from start to result: `begin` on the caller's thread, `watch` on a pooled one."""
 
     def __init__(self, spec: AttemptSpec, handle: Execution, on_done: DoneCallback) -> None:
         self.spec = spec
@@ -65,7 +67,7 @@ class _Attempt:
         self.tree: ProcessTree | None = None
         self.watcher: Watcher | None = None
 
-    def guarded(self, step) -> bool:
+    def guarded(self, step: Callable[[], bool]) -> bool:
         """Run `step`; a bug in it must still end the attempt with a result."""
         try:
             return step()
