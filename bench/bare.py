@@ -19,22 +19,15 @@ import time
 from pathlib import Path
 
 WINDOWS = os.name == "nt"
-SHELL = ["cmd", "/c"] if WINDOWS else ["/bin/sh", "-c"]
 
 
 def shell_spawn(command: str, workdir: str) -> int:
-    """One run's process as the executor starts it, and its exit code once both pipes closed."""
-    options: dict = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if WINDOWS else {}
-    if not WINDOWS:
-        options["start_new_session"] = True
-    proc = subprocess.Popen(
-        [*SHELL, command],
-        cwd=workdir,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        **options,
-    )
+    """One run's process, started by the executor's own `spawn`, and its exit code once both
+    pipes closed."""
+    from orchestrator.execution.local import spawn
+    from orchestrator.execution.model import AttemptSpec
+
+    proc = spawn(AttemptSpec(command, workdir))
     proc.communicate()
     return proc.returncode
 
