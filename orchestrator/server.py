@@ -57,14 +57,14 @@ def main(
     """Orchestrator server: jobs, pipelines and schedules behind a REST API."""
     try:
         overrides: dict[str, Any] = dict(parse_assignment(text) for text in assignments)
-        overrides.update(
-            {
-                "server.host": host,
-                "server.port": port,
-                "server.data_dir": data_dir,
-                "logging.level": log_level and log_level.lower(),
-            }
-        )
+        dedicated = {
+            "server.host": host,
+            "server.port": port,
+            "server.data_dir": data_dir,
+            "logging.level": log_level and log_level.lower(),
+        }
+        # An option left out must not hide the same key given with --set; one given wins.
+        overrides.update({name: value for name, value in dedicated.items() if value is not None})
         if silent:
             overrides["logging.console"] = False
         config = load_config(config_file, overrides=overrides)
