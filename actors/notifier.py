@@ -159,7 +159,7 @@ def _log_update(record: dict, who: dict[str, str]) -> None:
     fields = {
         **who,
         "delivery_id": record["id"],
-        "event": record["event"],
+        "webhook_event": record["event"],
         "attempts": len(attempts),
         "status": last["status"],
     }
