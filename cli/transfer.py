@@ -111,36 +111,19 @@ def _read(file: str) -> tuple[bytes, str]:
     return data, kind
 
 
-def _names(data: bytes, kind: str) -> dict[str, str]:
-    """ID -> name of the items the document holds, to print names beside IDs."""
-    import yaml
-
-    try:
-        doc = json.loads(data) if kind == TYPES[".json"] else yaml.safe_load(data)
-    except (ValueError, yaml.YAMLError):
-        return {}  # names are a nicety; the server has judged the document already
-    names: dict[str, str] = {}
-    for section in SECTIONS:
-        items = doc.get(section) if isinstance(doc, Mapping) else None
-        for item in items if isinstance(items, list) else []:
-            if isinstance(item, Mapping) and item.get("id") and item.get("name"):
-                names[str(item["id"]).upper()] = str(item["name"])
-    return names
-
-
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
-def summary(answer: Mapping[str, Any], names: Mapping[str, str]) -> list[str]:
-    """One line per created, updated or deleted item, then a count of the unchanged, then
-    the verdict."""
+def summary(answer: Mapping[str, Any]) -> list[str]:
+    """One line per created, updated or deleted item (kind, name, ID), then a count of the
+    unchanged, then the verdict. A dry run's new items have no ID yet."""
     lines = []
     for outcome in ("created", "updated", "deleted"):
         for section in SECTIONS:
-            for item_id in (answer.get(outcome) or {}).get(section) or []:
-                name = names.get(str(item_id).upper(), "")
-                lines.append(f"{outcome:<8} {NOUNS[section]:<9} {item_id}  {name}".rstrip())
+            for item in (answer.get(outcome) or {}).get(section) or []:
+                shown = item.get("id") or "(new ID)"
+                lines.append(f"{outcome:<8} {NOUNS[section]:<9} {item.get('name', '')}  {shown}")
     if not lines:
         lines.append("Nothing to change.")
     kept = answer.get("unchanged") or {}
@@ -190,4 +173,4 @@ def import_command(state: State, file: str, mode: str, dry_run: bool) -> None:
     if not state.out.is_table:
         state.out.document(answer)
         return
-    click.echo("\n".join(summary(answer, _names(data, kind))))
+    click.echo("\n".join(summary(answer)))

@@ -110,7 +110,7 @@ class TestExportImport:
         fresh = cli_for(fresh_server, tmp_path / "fresh")
         imported = fresh("import", str(file))
         assert imported.returncode == 0, imported.stderr
-        assert f"created  job       {job['id']}  {job['name']}" in imported.stdout
+        assert f"created  job       {job['name']}  {job['id']}" in imported.stdout
         assert imported.stdout.rstrip().endswith("Imported (merge mode).")
         again = as_json(fresh("--output", "json", "export", "--include-secrets"))
         for section in DEFINITIONS:
@@ -127,8 +127,14 @@ class TestExportImport:
         empty.write_text(json.dumps({section: [] for section in DEFINITIONS}))
         planned = cli("import", str(empty), "--mode", "replace", "--dry-run")
         assert planned.returncode == 0, planned.stderr
-        assert f"deleted  job       {job['id']}" in planned.stdout
+        assert f"deleted  job       {job['name']}  {job['id']}" in planned.stdout
         assert "Dry run (replace mode): nothing was changed." in planned.stdout
+        new = tmp_path / "new.json"
+        new.write_text(
+            json.dumps({"jobs": [{"name": "brand-new", "command": "x", "workdir": "/"}]})
+        )
+        planned = cli("import", str(new), "--dry-run")
+        assert "created  job       brand-new  (new ID)" in planned.stdout, planned.stdout
         assert server.request("GET", f"/jobs/{job['id']}")[0] == 200
 
     def test_invalid_document(self, cli: Cli, tmp_path: Path):

@@ -57,7 +57,9 @@ class TestRoundTrip:
         fill(source)
         doc = export(source, True)
         answer = load(target, json.loads(json.dumps(doc)))
-        assert answer["created"]["jobs"] == [j["id"] for j in doc["jobs"]]
+        assert answer["created"]["jobs"] == [
+            {"id": j["id"], "name": j["name"]} for j in doc["jobs"]
+        ]
         assert same(export(target, True)) == same(doc)
         target.close()
         again = stores("b")
@@ -78,7 +80,7 @@ class TestRoundTrip:
         fill(store)
         doc = export(store, False)
         answer = load(store, doc)
-        assert answer["unchanged"]["jobs"] == [j["id"] for j in doc["jobs"]]
+        assert [i["id"] for i in answer["unchanged"]["jobs"]] == [j["id"] for j in doc["jobs"]]
         assert not any(answer["updated"].values()) and not any(answer["created"].values())
         assert same(export(store, False)) == same(doc)
 

@@ -90,7 +90,7 @@ class TestImport:
         doc = exported(server)
         status, answer = server_import(fresh_server, doc)
         assert status == 200, answer
-        assert made["job"]["id"] in answer["created"]["jobs"]
+        assert made["job"]["id"] in [item["id"] for item in answer["created"]["jobs"]]
         assert same(exported(fresh_server)) == same(doc)
         status, job = fresh_server.request("GET", f"/jobs/{made['job']['name']}")
         assert status == 200 and job["id"] == made["job"]["id"]
@@ -104,10 +104,11 @@ class TestImport:
         text = yaml.safe_dump({"jobs": [job]})
         status, answer = send_text(server, "/config/import?dry_run=true", text, "application/yaml")
         assert status == 200, answer
-        assert answer["dry_run"] is True and answer["updated"]["jobs"] == [job["id"]]
+        assert answer["dry_run"] is True
+        assert answer["updated"]["jobs"] == [{"id": job["id"], "name": job["name"]}]
         assert server.request("GET", f"/jobs/{job['id']}")[1]["command"] == "true"
         status, answer = send_text(server, "/config/import", text, "text/yaml")
-        assert status == 200 and answer["updated"]["jobs"] == [job["id"]]
+        assert status == 200 and answer["updated"]["jobs"][0]["id"] == job["id"]
         assert server.request("GET", f"/jobs/{job['id']}")[1]["command"] == "echo changed"
 
     def test_a_bad_document_changes_nothing(self, server: ServerProcess, tmp_path: Path) -> None:

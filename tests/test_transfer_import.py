@@ -98,8 +98,10 @@ class TestModes:
         doc["jobs"].append({"name": "lint", "command": "ruff", "workdir": "/"})
         doc["pipelines"] = doc["schedules"] = doc["webhooks"] = []
         answer = load(store, doc)
-        [new_id] = answer["created"]["jobs"]
-        assert answer["updated"]["jobs"] == [made["test"]["id"]]
+        [new] = answer["created"]["jobs"]
+        new_id = new["id"]
+        assert new["name"] == "lint"
+        assert ids_of(answer["updated"]["jobs"]) == [made["test"]["id"]]
         assert not any(answer["deleted"].values())
         assert store.jobs[made["test"]["id"]]["command"] == "pytest"
         assert store.jobs[made["test"]["id"]]["created_by"] == "bob"
@@ -115,10 +117,10 @@ class TestModes:
         doc["pipelines"] = doc["schedules"] = doc["webhooks"] = []
         answer = load(store, doc, "replace")
         assert answer["deleted"] == {
-            "jobs": [made["build"]["id"]],
-            "pipelines": [made["flow"]["id"]],
-            "schedules": [made["nightly"]["id"]],
-            "webhooks": [made["hook"]["id"]],
+            "jobs": [{"id": made["build"]["id"], "name": made["build"]["name"]}],
+            "pipelines": [{"id": made["flow"]["id"], "name": made["flow"]["name"]}],
+            "schedules": [{"id": made["nightly"]["id"], "name": made["nightly"]["name"]}],
+            "webhooks": [{"id": made["hook"]["id"], "name": made["hook"]["name"]}],
         }
         assert list(store.jobs) == [made["test"]["id"]] and len(store.webhooks) == 0
         assert made["nightly"]["id"] not in store.marks
@@ -130,7 +132,7 @@ class TestModes:
         doc = export(store, True)
         doc["jobs"][0]["name"], doc["jobs"][1]["name"] = "test", "build"
         answer = load(store, doc)
-        assert sorted(answer["updated"]["jobs"]) == sorted(j["id"] for j in doc["jobs"])
+        assert sorted(ids_of(answer["updated"]["jobs"])) == sorted(j["id"] for j in doc["jobs"])
         assert store.jobs.find("test")["id"] == made["build"]["id"]
         assert store.jobs.find("build")["id"] == made["test"]["id"]
 
@@ -140,8 +142,8 @@ class TestModes:
         made = fill(store)
         items = [{"name": name, "command": "new", "workdir": "/"} for name in ("test", "fresh")]
         answer = load(store, {"jobs": items})
-        assert answer["updated"]["jobs"] == [made["test"]["id"]]
-        assert store.jobs.find("fresh")["id"] == answer["created"]["jobs"][0]
+        assert ids_of(answer["updated"]["jobs"]) == [made["test"]["id"]]
+        assert store.jobs.find("fresh")["id"] == answer["created"]["jobs"][0]["id"]
 
     def test_dry_run_reports_and_changes_nothing(self, stores) -> None:
         """A dry run answers what would change; the store and its file stay as they were."""
@@ -153,7 +155,31 @@ class TestModes:
         doc["webhooks"] = []
         answer = load(store, doc, "replace", dry_run=True)
         assert answer["dry_run"] is True and answer["mode"] == "replace"
-        assert answer["updated"]["jobs"] == [made["build"]["id"]]
-        assert answer["deleted"]["webhooks"] == [made["hook"]["id"]]
+        assert ids_of(answer["updated"]["jobs"]) == [made["build"]["id"]]
+        assert ids_of(answer["deleted"]["webhooks"]) == [made["hook"]["id"]]
         assert same(export(store, True)) == same(before)
         assert all(not table.pending for table in store.tables.all.values())
+
+    def test_dry_run_names_new_items_without_inventing_ids(self, stores) -> None:
+        """What a dry run would create is listed by name; an item without an ID in the document
+        has `id: null`, one with an ID keeps it, and no ID drawn for the check is shown."""
+        store = stores("a")
+        fill(store)
+        doc = {
+            "jobs": [
+                {"name": "lint", "command": "ruff", "workdir": "/"},
+                {"id": "J00000001", "name": "fixed", "command": "true", "workdir": "/"},
+            ]
+        }
+        first = load(store, doc, dry_run=True)
+        again = load(store, doc, dry_run=True)
+        assert first["created"]["jobs"] == [
+            {"id": None, "name": "lint"},
+            {"id": "J00000001", "name": "fixed"},
+        ]
+        assert again == first
+        assert store.jobs.find("lint") is None
+
+
+def ids_of(items: list[dict]) -> list[str]:
+    return [item["id"] for item in items]

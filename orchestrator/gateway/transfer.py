@@ -62,8 +62,8 @@ async def import_config(request: web.Request) -> web.Response:
     answer = await ask(svc.storage, m.Import(doc, mode, dry_run, user_of(request)))
     if not dry_run:
         changed = (answer[outcome]["schedules"] for outcome in ("created", "updated", "deleted"))
-        for schedule_id in (s for ids in changed for s in ids):
-            await ask(svc.supervisor, m.ScheduleChanged(schedule_id))
+        for schedule in (s for items in changed for s in items):
+            await ask(svc.supervisor, m.ScheduleChanged(schedule["id"]))
     return reply(answer)
 
 

@@ -67,15 +67,34 @@ def import_document(
     store: Store, doc: Any, mode: str, dry_run: bool, user: str, defaults: JobDefaults
 ) -> dict[str, Any]:
     """Check `doc` as a whole (ValidationError naming every problem), then apply it unless
-    `dry_run`. The answer lists the IDs created, updated, deleted and left unchanged per
-    section (`{"created": {"jobs": [...], ...}, ...}`)."""
-    plan = plan_changes(store, check_document(store, doc, mode, defaults), mode, user)
+    `dry_run`. The answer lists what was created, updated, deleted and left unchanged per
+    section, each as `{"id", "name"}` (`{"created": {"jobs": [...], ...}, ...}`). A dry run
+    names what it would create with the document's ID, or with `id: null` where the document
+    gives none: the ID the import will draw does not exist yet."""
+    items = check_document(store, doc, mode, defaults)
+    plan = plan_changes(store, items, mode, user)
+    names = {item.id: item.record["name"] for item in items}
+    for section, *_ in SECTIONS:  # before they go: what is deleted is named too
+        names.update((key, _name(store, key)) for key in plan.outcome[section]["deleted"])
     if not dry_run:
         apply(store, plan)
+    # A dry run's new items have IDs drawn only for the check; the import draws its own.
+    drawn = {item.id for item in items if dry_run and "id" not in item.raw}
     answer: dict[str, Any] = {"dry_run": dry_run, "mode": mode}
     for outcome in ("created", "updated", "deleted", "unchanged"):
-        answer[outcome] = {section: plan.outcome[section][outcome] for section, *_ in SECTIONS}
+        answer[outcome] = {
+            section: [
+                {"id": None if outcome == "created" and key in drawn else key, "name": names[key]}
+                for key in plan.outcome[section][outcome]
+            ]
+            for section, *_ in SECTIONS
+        }
     return answer
+
+
+def _name(store: Store, record_id: str) -> str:
+    record = store.definitions(record_id).get(record_id)
+    return record["name"] if record else ""
 
 
 def plan_changes(store: Store, items: list[Checked], mode: str, user: str) -> Plan:

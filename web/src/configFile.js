@@ -12,18 +12,18 @@ export function isYaml(fileName, text) {
 }
 
 /**
- * An import's answer as rows `{ outcome, kind, names }` with something in them, and the count
+ * An import's answer as rows `{ outcome, kind, items }` (each `{ id, name }`) with something in them, and the count
  * of changes (0 means the import would change nothing).
  */
 export function summarize(answer) {
   const rows = [];
   for (const outcome of OUTCOMES) {
     for (const kind of KINDS) {
-      const names = answer?.[outcome]?.[kind] || [];
-      if (names.length) rows.push({ outcome, kind, names });
+      const items = answer?.[outcome]?.[kind] || [];
+      if (items.length) rows.push({ outcome, kind, items });
     }
   }
-  return { rows, changes: rows.reduce((sum, row) => sum + row.names.length, 0) };
+  return { rows, changes: rows.reduce((sum, row) => sum + row.items.length, 0) };
 }
 
 /** The file name the server proposes, or one made from the time and the format. */

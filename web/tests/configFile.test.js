@@ -17,16 +17,19 @@ describe("isYaml", () => {
 
 describe("summarize", () => {
   it("lists only the outcomes with something in them and counts the changes", () => {
+    const a = { id: null, name: "a" };
+    const b = { id: "J00000002", name: "b" };
+    const p = { id: "P00000001", name: "p" };
     const answer = {
-      created: { jobs: ["a", "b"], pipelines: [], schedules: [], webhooks: [] },
-      updated: { jobs: [], pipelines: ["p"], schedules: [], webhooks: [] },
+      created: { jobs: [a, b], pipelines: [], schedules: [], webhooks: [] },
+      updated: { jobs: [], pipelines: [p], schedules: [], webhooks: [] },
       deleted: { jobs: [], pipelines: [], schedules: [], webhooks: [] },
-      unchanged: { jobs: ["c"] },
+      unchanged: { jobs: [{ id: "J00000003", name: "c" }] },
     };
     const { rows, changes } = summarize(answer);
     assert.deepEqual(rows, [
-      { outcome: "created", kind: "jobs", names: ["a", "b"] },
-      { outcome: "updated", kind: "pipelines", names: ["p"] },
+      { outcome: "created", kind: "jobs", items: [a, b] },
+      { outcome: "updated", kind: "pipelines", items: [p] },
     ]);
     assert.equal(changes, 3);
   });

@@ -99,8 +99,19 @@ def schemas() -> dict[str, Schema]:
         "schedules": _item("schedules", schedule_fields()),
         "webhooks": _item("webhooks", webhook_fields()),
     }
-    ids = {"type": "array", "items": {"type": "string"}}
-    by_section = obj({section: ids for section in SECTIONS}, list(SECTIONS), closed=False)
+    named = obj(
+        {
+            "id": {
+                "type": ["string", "null"],
+                "description": "Null in a dry run for an item the import would create with "
+                "an ID it draws then.",
+            },
+            "name": {"type": "string"},
+        },
+        ["id", "name"],
+    )
+    listed = {"type": "array", "items": named}
+    by_section = obj({section: listed for section in SECTIONS}, list(SECTIONS), closed=False)
     outcomes = ("created", "updated", "deleted", "unchanged")
     return {
         "ConfigDocument": obj(
@@ -120,7 +131,7 @@ def schemas() -> dict[str, Schema]:
                 "dry_run": {"type": "boolean", "description": "True: nothing was changed."},
                 "mode": {"type": "string", "enum": ["merge", "replace"]},
                 **{
-                    outcome: {**by_section, "description": f"IDs {outcome}, per section."}
+                    outcome: {**by_section, "description": f"What was {outcome}, per section."}
                     for outcome in outcomes
                 },
             },
@@ -156,8 +167,9 @@ def _import_error() -> dict[str, Any]:
 
 def paths() -> dict[str, Any]:
     boolean = {"type": "boolean", "default": False}
-    answer = {"dry_run": False, "mode": "merge", "created": {"jobs": ["J9W1X3Y5Z"]}}
-    answer["created"] |= {"pipelines": [], "schedules": ["S3M5Q7T9W"], "webhooks": []}
+    job, schedule = {"id": "J9W1X3Y5Z", "name": "backup"}, {"id": "S3M5Q7T9W", "name": "nightly"}
+    answer = {"dry_run": False, "mode": "merge", "created": {"jobs": [job]}}
+    answer["created"] |= {"pipelines": [], "schedules": [schedule], "webhooks": []}
     none = dict.fromkeys(SECTIONS, [])
     answer |= {"updated": none, "deleted": none, "unchanged": none}
     yaml_media = {"schema": {"type": "string"}, "example": YAML_EXAMPLE}
