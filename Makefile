@@ -3,18 +3,25 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/$(if $(filter Windows_NT,$(OS)),Scripts,bin)
+RUNTIME := $(VENV)/.runtime
 STAMP := $(VENV)/.installed
 UI_INDEX := orchestrator/gateway/static/ui/index.html
 
 .PHONY: run ui test lint format bench clean
 
-$(STAMP): pyproject.toml
+# `make run` needs only the runtime dependencies; `make test` (and the other targets) add the
+# test, build and docs tools on top.
+$(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $(RUNTIME)
+
+$(STAMP): $(RUNTIME)
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-run: $(STAMP) $(UI_INDEX)
+run: $(RUNTIME) $(UI_INDEX)
 	$(BIN)/orchestrator-server --data-dir ./data
 
 # The web UI (Node.js 20+): built into the package folder that the server serves at /ui/.

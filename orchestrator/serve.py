@@ -123,10 +123,15 @@ def announce_admin(config: Config, created: dict[str, str]) -> None:
     ]
     lines += [f"  password: {shown['password']}"] if "password" in shown else []
     lines += [f"  api key:  {shown['api_key']}"] if "api_key" in shown else []
-    lines += [f"  server:   http://{config.server.host}:{config.server.port}"]
+    url = f"http://{config.server.host}:{config.server.port}"
+    lines += [f"  server:   {url}", f"  web UI:   {url}/ui/"]
     text = "\n".join(lines) + "\n"
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
-    print(text + f"  (also written to {path})", flush=True)
+    shown_text = text + f"  (also written to {path})\n"
+    if "api_key" in shown:  # for the console only: the file keeps just the credentials
+        shown_text += f"Use the CLI with:\n  export ORCH_API_KEY={shown['api_key']}\n"
+    print(shown_text, end="", flush=True)

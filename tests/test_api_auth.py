@@ -131,6 +131,11 @@ class TestFirstAdmin:
         proc.start()
         try:
             check_first_admin(proc)
+            shown = proc.output()
+            key = credentials(proc.data_dir / "initial-admin.txt")["api_key"]
+            assert f"web UI:   {proc.url}/ui/" in shown
+            assert f"\n  export ORCH_API_KEY={key}\n" in shown
+            assert "export" not in (proc.data_dir / "initial-admin.txt").read_text()
         finally:
             proc.stop()
 
