@@ -105,4 +105,6 @@ def attempt_record(number: int, result: Any) -> dict[str, Any]:
 
 def public_run(run: dict[str, Any]) -> dict[str, Any]:
     """The API view of a run: the extra env values of the request are not shown back."""
-    return {k: v for k, v in run.items() if k != "env"}
+    shown = {k: v for k, v in run.items() if k != "env"}
+    shown.setdefault("retried_by", None)  # only runs that were retried store it
+    return shown

@@ -129,7 +129,16 @@ def new_run_request(
     if kind == "pipeline":
         run["steps"] = run_steps(owner, store.runs.require(retry_of) if retry_of else None)
     store.runs.save(run)
+    if trigger.get("type") == "retry":
+        _mark_retried(store, trigger["by"], run["id"])
     return owner, run
+
+
+def _mark_retried(store: Store, old_id: str, new_id: str) -> None:
+    """Let the retried run point at its newest retry, so nobody retries it twice unknowingly."""
+    old = store.runs.records.get(old_id)
+    if old is not None:
+        store.runs.save({**old, "retried_by": new_id})
 
 
 def list_runs(store: Store, owner: str | None, **filters: Any) -> Iterator[dict]:

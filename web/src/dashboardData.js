@@ -1,7 +1,7 @@
 // The numbers behind the dashboard, from /metrics when the server has it and from the list
 // endpoints otherwise. Pure shaping functions are exported for the charts.
 import { api, getOptional } from "./api.js";
-import { JOB_STATES } from "./format.js";
+import { JOB_STATES, minuteTicks } from "./format.js";
 
 const DAY = 24 * 3600 * 1000;
 const total = async (path, query) => (await api.get(path, { ...query, limit: 1 })).total;
@@ -60,12 +60,13 @@ export async function loadResourceHistory() {
   const history = await getOptional("/metrics/history");
   const samples = history?.items || [];
   if (!samples.length) return history ? { labels: [], datasets: [] } : null;
-  const labels = samples.map((s) => new Date(s.time).toTimeString().slice(0, 5));
+  const labels = samples.map((s) => new Date(s.time).toTimeString().slice(0, 8));
   const line = (label, data, color) => ({
     label, data, borderColor: color, backgroundColor: `${color}22`, fill: true, pointRadius: 0, tension: 0.25, borderWidth: 2,
   });
   return {
     labels,
+    ticks: minuteTicks(labels),
     datasets: [
       line("CPU %", samples.map((s) => s.cpu_percent), "#6366f1"),
       line("Memory %", samples.map((s) => s.memory?.percent), "#0ea5e9"),

@@ -88,3 +88,17 @@ export function formatPairs(object) {
     .map(([key, value]) => `${key}=${value}`)
     .join("\n");
 }
+
+/**
+ * The x-axis labels of a time series sampled every few seconds (`HH:MM:SS` labels): "HH:MM" at
+ * the first sample of each `every`-th minute, null elsewhere, so no time is shown twice.
+ */
+export function minuteTicks(labels, every = 10) {
+  let last = null;
+  return labels.map((label) => {
+    const minute = label.slice(0, 5);
+    if (minute === last || Number(minute.slice(3)) % every !== 0) return null;
+    last = minute;
+    return minute;
+  });
+}

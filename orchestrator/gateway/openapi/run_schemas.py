@@ -34,6 +34,7 @@ RUN_EXAMPLE = {
         }
     ],
     "pipeline_run_id": None,
+    "retried_by": None,
     "waiting": None,
 }
 
@@ -137,6 +138,13 @@ def schemas() -> dict[str, Schema]:
             }
         ),
         "waiting": {"type": ["string", "null"], "description": WAITING_TEXT},
+        "retried_by": nullable(
+            {
+                **RUN_ID,
+                "description": "The newest run made by `POST /runs/{id}/retry` of this run "
+                "(its `trigger` is then `{\"type\": \"retry\", \"by\": <this run's ID>}`).",
+            }
+        ),
     }
     required = ["id", "kind", "owner_id", "owner_name", "state", "trigger", "attempts"]
     return {
