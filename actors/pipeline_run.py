@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from actors import messages as m
-from actors.base import Actor
+from actors.on_demand import OnDemandActor
 from orchestrator import ids
 from orchestrator.errors import NotFound
 from orchestrator.log import get_logger
@@ -23,7 +23,7 @@ ACTIVE = {"queued", "running", "retrying"}
 BLOCKING = {"failed", "timed_out", "cancelled", "interrupted", "skipped"}
 
 
-class PipelineRunActor(Actor):
+class PipelineRunActor(OnDemandActor):
     def __init__(self, run: dict, pipeline: dict, supervisor: Any, storage: Any) -> None:
         super().__init__()
         self.run = {**run, "steps": [dict(step) for step in run["steps"]]}

@@ -50,7 +50,23 @@ class ScheduleBoard:
         )
 
     def fire(self, schedule_id: str, due: str | None, manual: bool) -> dict[str, list]:
-        """Launch every target of the schedule now; returns the runs and the skipped targets."""
+        """Launch every target of the schedule now; returns the runs and the skipped targets.
+
+        With the backlog full, a manual fire is refused (429) and a scheduled one is skipped."""
+        backlog = self.supervisor.backlog
+        if backlog.full():
+            error = backlog.refuse()
+            if manual:
+                raise error
+            log.warning(
+                "schedule fire skipped: too many runs wait to start",
+                schedule_id=schedule_id,
+                due=due,
+                waiting=backlog.waiting,
+                limit=backlog.limit,
+                refused_total=backlog.refused,
+            )
+            return {"runs": [], "skipped": []}
         started, skipped = self.storage.ask(m.CreateScheduledRuns(schedule_id))
         if manual:  # a fire from the scheduler records this before it fires
             self.storage.tell(m.SaveMarks(schedule_id, {"last_fired_at": iso(now())}))

@@ -6,10 +6,13 @@ job's `max_concurrent`). Pipeline runs are not limited themselves: their steps a
 
 from __future__ import annotations
 
+import sys
+from collections import Counter
 from typing import Any
 
 from actors import messages as m
 from actors.admission import Admission, ResourceLimits
+from actors.backlog import Backlog
 from actors.base import Actor
 from actors.job_run import JobRunActor, RunSettings
 from actors.pipeline_run import PipelineRunActor
@@ -25,9 +28,16 @@ EMPTY_OUTPUT = {"stdout": "", "stderr": "", "truncated": False}
 
 class SupervisorActor(Actor):
     def __init__(
-        self, settings: RunSettings, max_concurrent_runs: int, limits: ResourceLimits | None = None
+        self,
+        settings: RunSettings,
+        max_concurrent_runs: int,
+        limits: ResourceLimits | None = None,
+        backlog: Backlog | None = None,
     ) -> None:
         super().__init__()
+        self.backlog = backlog or Backlog(sys.maxsize)
+        self.queued_runs = 0  # job runs in the admission queue that are not pipeline steps
+        self.steps_running: Counter[str] = Counter()  # pipeline run ID -> its steps running
         self.settings = settings
         self.storage = settings.storage
         self.admission = Admission(max_concurrent_runs, limits)
@@ -39,9 +49,23 @@ class SupervisorActor(Actor):
         self.board = ScheduleBoard(self, settings.storage, settings.timekeeper)
 
     def on_receive(self, message: Any) -> Any:
+        try:
+            return self._dispatch(message)
+        finally:
+            self._publish()
+
+    def _publish(self) -> None:
+        """Tell the gateway how many runs wait: it refuses new ones past the limit."""
+        waiting_pipelines = len(self.pipelines) - len(self.steps_running)
+        self.backlog.waiting = self.queued_runs + waiting_pipelines
+
+    def _dispatch(self, message: Any) -> Any:
         match message:
-            case m.Admit(run, owner):
+            case m.Admit(run, owner, reserved):
                 self._admit_new(run, owner)
+                if reserved:  # the run is counted among the waiting now, or planned
+                    self._publish()
+                    self.backlog.settle()
             case m.Resources(cpu_percent, available_mb):
                 self.admission.observe(cpu_percent, available_mb)
                 self._admit()
@@ -55,6 +79,7 @@ class SupervisorActor(Actor):
                 self._ended(run, stdout)
             case m.PipelineFinished(run_id):
                 self.pipelines.pop(run_id, None)
+                self.steps_running.pop(run_id, None)
             case m.RunCrashed(run_id, error):
                 log.error("run actor crashed", run_id=run_id, error=error)
                 if self.settings.notifier is not None:
@@ -103,6 +128,7 @@ class SupervisorActor(Actor):
         caller queues several runs and then calls `admit_queued()` once."""
         if run["kind"] == "job":
             self.admission.enqueue(run, owner)
+            self.queued_runs += 1
             if admit:
                 self._admit()
             return
@@ -157,8 +183,12 @@ class SupervisorActor(Actor):
             ref = JobRunActor.start(run, job, self.actor_ref, self.settings)
             self.job_runs[run["id"]] = ref
             ref.tell(m.Start())
-            if run["id"] in self.parents:
+            if run["id"] not in self.parents:
+                self.queued_runs -= 1
+            else:
                 pipeline_run_id, step_id = self.parents[run["id"]]
+                if pipeline_run_id in self.pipelines:
+                    self.steps_running[pipeline_run_id] += 1
                 parent = self.pipelines.get(pipeline_run_id)
                 if parent is not None:
                     parent.tell(m.StepStarted(step_id, run["id"], RunState.RUNNING))
@@ -182,8 +212,12 @@ class SupervisorActor(Actor):
     def _ended(self, run: dict, stdout: str) -> None:
         """A job run reached a final state: free its slot, tell its pipeline, admit more."""
         self.job_runs.pop(run["id"], None)
-        self.admission.release(run["id"])
+        was_running = self.admission.release(run["id"])
         parent = self.parents.pop(run["id"], None)
+        if parent is not None and was_running and parent[0] in self.steps_running:
+            self.steps_running[parent[0]] -= 1
+            if self.steps_running[parent[0]] <= 0:
+                del self.steps_running[parent[0]]
         if parent is not None and parent[0] in self.pipelines:
             self.pipelines[parent[0]].tell(m.StepFinished(parent[1], run, stdout))
         self._admit()
@@ -209,6 +243,8 @@ class SupervisorActor(Actor):
             self.job_runs[run_id].tell(m.Cancel())
             return None
         queued = self.admission.withdraw(run_id)
+        if queued is not None and run_id not in self.parents:
+            self.queued_runs -= 1
         if queued is None and run_id in self.parents:
             return None
         run = queued or self.storage.ask(m.GetRun(run_id))
@@ -220,6 +256,7 @@ class SupervisorActor(Actor):
     def _shutdown(self) -> int:
         self.accepting = False
         self.board.stop_all()
+        self.queued_runs = 0
         for run in self.admission.drain_queue():
             self._ended(self._save_final(run, RunState.INTERRUPTED, "The server shut down."), "")
         for token in self.planned.values():

@@ -9,7 +9,8 @@ all) finished just before the `retention.runs_days` cutoff that the purge will a
 The server purges once at start, so the old runs are dated to cross the cutoff only `--lead`
 seconds after the build began: the start-up purge keeps them all, and `POST /system/purge`,
 sent once that moment is past, removes exactly those 90,000 (`keep_last_runs` = 10 keeps the
-recent ones). Targets: `GET /runs?owner=…&limit=50` p99 under 20 ms, purge under 10 s.
+recent ones). Targets: `GET /runs?owner=…&limit=50` p99 under 20 ms, `GET /metrics` p99 under
+10 ms (five pollers at 100,000 runs), purge under 10 s.
 """
 
 from __future__ import annotations
@@ -109,6 +110,15 @@ def unfiltered(server: ServerProcess, args: argparse.Namespace) -> float:
     return p99 if p99 is not None else python_gets(server, ["/runs?limit=50"], 4, 2, "no filter")
 
 
+def metrics_reads(server: ServerProcess, args: argparse.Namespace) -> tuple[float, str]:
+    """p99 (ms) of `GET /metrics` from 5 clients, as five dashboards polling it at once."""
+    section(f"metrics: GET /metrics, 5 clients, {args.read_seconds:g} s, {total_runs(server)} runs")
+    p99 = wrk_get(server, "/metrics", 5, args.read_seconds)
+    if p99 is not None:
+        return p99, "wrk"
+    return python_gets(server, ["/metrics"], 5, args.read_seconds, "/metrics"), "Python"
+
+
 def total_runs(server: ServerProcess) -> int:
     return expect(*server.request("GET", "/runs?limit=1"), 200)["total"]
 
@@ -165,6 +175,7 @@ def main() -> int:
             if total_runs(server) != stored or time.time() > crossing.timestamp() - SPAN:
                 raise RuntimeError("the start-up purge may have removed runs; raise --lead")
             p99, tool = reads(server, job_ids, args)
+            metrics_p99, metrics_tool = metrics_reads(server, args)
             p99_all = unfiltered(server, args)
             after_reads = rss_mb(server.process.pid)
             print(f"RSS after the reads {after_reads:.1f} MB")
@@ -178,6 +189,7 @@ def main() -> int:
     print_table(
         [
             Figure(f"GET /runs?owner=…&limit=50 p99 ({tool})", p99, "ms", 20.0),
+            Figure(f"GET /metrics p99 ({metrics_tool}, 5 clients)", metrics_p99, "ms", 10.0),
             Figure(f"retention purge of {doomed} runs", seconds, "s", 10.0),
             Figure("  start-up with the full store", start, "s"),
             Figure("  RSS after start", after_start, "MB"),

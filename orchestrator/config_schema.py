@@ -143,6 +143,7 @@ class JobsConfig:
 @dataclass(frozen=True)
 class ExecutionConfig:
     max_concurrent_runs: int = key(16, POSITIVE_INT)
+    max_queued_runs: int = key(10000, POSITIVE_INT)
     kill_grace: float = key(5.0, NOT_NEGATIVE)
     max_cpu_percent: float = key(100.0, Rule(float, low=0, high=100, exclusive_low=True))
     min_free_memory_mb: int = key(0, COUNT)

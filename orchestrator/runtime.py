@@ -14,6 +14,7 @@ import pykka
 
 from actors import messages as m
 from actors.admission import ResourceLimits
+from actors.backlog import Backlog
 from actors.job_run import RunSettings
 from actors.notifier import NotifierActor
 from actors.sampler import SamplerActor
@@ -74,7 +75,10 @@ class Runtime:
         )
         execution = config.execution
         limits = ResourceLimits(execution.max_cpu_percent, execution.min_free_memory_mb)
-        self.supervisor = SupervisorActor.start(settings, execution.max_concurrent_runs, limits)
+        self.backlog = Backlog(execution.max_queued_runs)
+        self.supervisor = SupervisorActor.start(
+            settings, execution.max_concurrent_runs, limits, self.backlog
+        )
         self.sampler = SamplerActor.start(config.data_dir, self.timekeeper, on_sample=self._sampled)
         log.info(
             "store opened",

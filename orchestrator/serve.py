@@ -64,6 +64,7 @@ def serve_forever(config: Config, debug: bool) -> int:
             logs,
             sampler=runtime.sampler,
             notifier=runtime.notifier,
+            backlog=runtime.backlog,
         )
         return asyncio.run(_serve(config, create_app(services), runtime))
     except OrchestratorError as err:

@@ -15,6 +15,7 @@ class Admit:
 
     run: dict[str, Any]
     owner: dict[str, Any]
+    reserved: bool = False  # the gateway holds a place for it in the backlog (actors/backlog.py)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from orchestrator.gateway.http import (
     user_of,
 )
 from orchestrator.gateway.waiting import wait_for_run
-from orchestrator.models.fields import Checker
+from orchestrator.models.fields import Checker, now
 from orchestrator.models.run import TERMINAL, RunState, public_run, validate_run_request
 from orchestrator.store.store import check_limit
 
@@ -124,13 +124,22 @@ async def start_run(
 ) -> web.Response:
     """Record the run (Storage commits it), hand it to the Supervisor, answer it or its end."""
     svc = services(request)
+    # A run planned for later does not wait in the queue until it is due: no place is held.
+    reserved = svc.backlog is not None and (message.at is None or message.at <= now())
 
     async def act() -> dict:
-        owner, run = await ask(svc.storage, message)
+        if reserved:
+            svc.backlog.reserve()  # 429 past execution.max_queued_runs
         try:
-            svc.supervisor.tell(m.Admit(run, owner))  # the run is on disk: no need to wait
-        except pykka.ActorDeadError:
-            raise Unavailable("The server is stopping; the run will be interrupted.") from None
+            owner, run = await ask(svc.storage, message)
+            svc.supervisor.tell(m.Admit(run, owner, reserved))  # on disk: no need to wait
+        except BaseException as err:
+            if reserved:
+                svc.backlog.settle()
+            if isinstance(err, pykka.ActorDeadError):
+                stopping = "The server is stopping; the run will be interrupted."
+                raise Unavailable(stopping) from None
+            raise
         return run
 
     if not wait:

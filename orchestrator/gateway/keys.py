@@ -25,6 +25,7 @@ class Services:
     logs: LogControl
     sampler: Any = None  # the Sampler actor; without it, /metrics samples on the spot
     notifier: Any = None  # the Notifier actor; without it, webhook tests answer 503
+    backlog: Any = None  # actors.backlog.Backlog; without it, no limit on waiting runs
 
 
 SERVICES = web.AppKey("services", Services)

@@ -1,24 +1,23 @@
 """Definitions and runs counted by state, and run durations of the last 24 hours.
 
 Pure over the Store (the Storage actor calls it on its thread). The store may hold 100,000 runs
-or more, so only the last 24 hours are walked: run records are kept in creation order, newest
-last, and the walk stops at the first run older than the window.
+or more, so runs are never walked here: the run history keeps the counts of the last 24 hours
+up to date as runs are saved (`metrics.window`), and this only reads them. Jobs and pipelines
+are counted by the state of their latest run, one look-up per definition.
 """
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
+from orchestrator.metrics.window import QUANTILES, WINDOW, percentile
 from orchestrator.models.fields import iso, parse_time
-from orchestrator.models.run import TERMINAL
 from orchestrator.store.store import Store
 
-WINDOW = timedelta(hours=24)
-QUANTILES = (("p50", 0.5), ("p90", 0.9), ("p99", 0.99))
+__all__ = ["WINDOW", "counts", "percentile", "recent", "summary"]
 
 
 def counts(store: Store, now: datetime) -> dict[str, Any]:
@@ -51,30 +50,14 @@ def _schedules(store: Store) -> dict[str, int]:
 
 def _runs(store: Store, now: datetime) -> dict[str, Any]:
     history = store.runs
-    by_state: Counter[str] = Counter()
-    finished = 0
-    durations: list[float] = []
-    for run in recent(history.records, now - WINDOW):
-        by_state[str(run["state"])] += 1
-        if run["state"] in TERMINAL:
-            finished += 1
-            # A run cancelled before it started has a duration of 0 that says nothing about
-            # how long runs take, so only runs that started count.
-            if run.get("started_at") and run.get("duration") is not None:
-                durations.append(float(run["duration"]))
-    return {
-        "total": len(history),
-        "active": sum(history.active.values()),
-        "by_state_24h": dict(by_state),
-        "finished_24h": finished,
-        "duration_24h": summary(durations),
-    }
+    return {"total": len(history), "active": history.active_total, **history.window.counts(now)}
 
 
 def recent(records: Mapping[str, dict], since: datetime) -> Iterator[dict]:
     """Runs created at or after `since`, newest first, from records kept in creation order.
 
-    A record whose creation time cannot be read is left out without ending the walk."""
+    A full walk, for checks and tools; `/metrics` reads the kept counts instead. A record whose
+    creation time cannot be read is left out without ending the walk."""
     if since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
     mark = iso(since.astimezone(UTC))
@@ -100,14 +83,3 @@ def summary(values: list[float]) -> dict[str, float | None]:
     result: dict[str, float | None] = {name: percentile(ordered, q) for name, q in QUANTILES}
     result["max"] = ordered[-1] if ordered else None
     return result
-
-
-def percentile(ordered: list[float], q: float) -> float | None:
-    """The `q` quantile (0..1) of sorted values, interpolated between the closest ranks."""
-    if not ordered:
-        return None
-    position = (len(ordered) - 1) * q
-    low = math.floor(position)
-    high = min(low + 1, len(ordered) - 1)
-    value = ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-    return round(value, 6)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 
 from orchestrator import ids
 from orchestrator.errors import NotFound
+from orchestrator.metrics.window import WINDOW, RunWindow
 from orchestrator.store.tables import Table
 
 ACTIVE = frozenset({"scheduled", "queued", "running", "retrying"})
@@ -24,9 +26,17 @@ class RunHistory:
         self.by_owner: dict[str, list[str]] = {}
         self.active: Counter[str] = Counter()  # owner ID -> runs scheduled, queued or running
         self.planned: dict[str, set[str]] = {}  # owner ID -> IDs of its `scheduled` runs
+        self.active_total = 0  # runs scheduled, queued or running, of every owner
+        # Counts of the last 24 hours follow every save, so /metrics never walks the runs.
+        # Runs already older than the window are not even entered while loading.
+        self.window = RunWindow()
+        self.window.horizon = (datetime.now(UTC) - WINDOW).timestamp()
+        self.window.loading = True
         stored = sorted((v for _, v in runs.items()), key=lambda r: r.get("created_at") or "")
         for run in stored:
             self._index(run)
+        self.window.loaded()
+        self.window.horizon = RunWindow().horizon  # later saves: each read moves the window
 
     def __len__(self) -> int:
         return len(self.records)
@@ -40,9 +50,12 @@ class RunHistory:
             self.by_owner.setdefault(run["owner_id"], []).append(run["id"])
         else:
             self.active[run["owner_id"]] -= old["state"] in ACTIVE
+            self.active_total -= old["state"] in ACTIVE
             if old["state"] == "scheduled":
                 self.planned[run["owner_id"]].discard(run["id"])
         self.active[run["owner_id"]] += run["state"] in ACTIVE
+        self.active_total += run["state"] in ACTIVE
+        self.window.save(run)
         if run["state"] == "scheduled":
             self.planned.setdefault(run["owner_id"], set()).add(run["id"])
         self.records[run["id"]] = run
@@ -110,10 +123,12 @@ class RunHistory:
             owner = run["owner_id"]
             owners.add(owner)
             self.active[owner] -= run["state"] in ACTIVE
+            self.active_total -= run["state"] in ACTIVE
             if run["state"] == "scheduled":
                 self.planned[owner].discard(run_id)
             self.table.delete(run_id)
             self.outputs.delete(run_id)
+        self.window.remove(list(gone))
         for owner in owners:
             # One pass per owner keeps this linear however many runs go at once.
             left = [run_id for run_id in self.by_owner[owner] if run_id not in gone]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from orchestrator.gateway.openapi.backlog import too_many_runs
 from orchestrator.gateway.openapi.common import (
     Schema,
     body,
@@ -166,6 +167,7 @@ def run_path(kind: Kind, description: str, finished: Any, queued: Any) -> dict[s
             {
                 "200": reply("`wait=true`: the finished run.", ref("Run"), finished),
                 "202": reply("The run, accepted.", ref("Run"), queued),
+                "429": too_many_runs(),
             },
             errors=(400, 404, 409, 413, 503),
             parameters=[

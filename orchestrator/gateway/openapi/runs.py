@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from orchestrator.gateway.openapi.backlog import too_many_runs
 from orchestrator.gateway.openapi.common import Examples, operation, param, path_id, ref, reply
 from orchestrator.gateway.openapi.common import shared_param as shared
 from orchestrator.gateway.openapi.pipeline_examples import PIPELINE_RUN_EXAMPLE
@@ -153,7 +154,7 @@ def paths() -> dict[str, Any]:
                 "new job run; succeeded steps keep their job runs (same `run_id`) and contexts, "
                 "and the new pipeline context is built from both. A run that has not finished "
                 "yet is a 409.",
-                {"202": _run("The new run.", new)},
+                {"202": _run("The new run.", new), "429": too_many_runs()},
                 errors=(404, 409, 503),
             ),
         },

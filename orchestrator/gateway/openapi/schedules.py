@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from orchestrator.gateway.openapi.backlog import too_many_runs
 from orchestrator.gateway.openapi.common import Examples, body, operation, param, ref, reply
 from orchestrator.gateway.openapi.definitions import Kind, definition_paths, filters
 from orchestrator.gateway.openapi.schedule_examples import (
@@ -171,7 +172,8 @@ def paths() -> dict[str, Any]:
                             started=("Every target started", TRIGGER_EXAMPLE),
                             skipped=("The pipeline still had a run going", TRIGGER_SKIP_EXAMPLE),
                         ),
-                    )
+                    ),
+                    "429": too_many_runs(),
                 },
                 errors=(404, 503),
             ),
