@@ -25,6 +25,7 @@ class Services:
     logs: LogControl
     sampler: Any = None  # the Sampler actor; without it, /metrics samples on the spot
     notifier: Any = None  # the Notifier actor; without it, webhook tests answer 503
+    store_health: Any = None  # orchestrator.store.health.StoreHealth; /health reports it
 
 
 SERVICES = web.AppKey("services", Services)
