@@ -150,9 +150,9 @@ class CommittingActor(Actor):
         """Commit, then announce what was committed; raises when the commit fails."""
         self.flush_armed = False
         webhooks_written = bool(self.store.tables["webhooks"].pending)
-        self.store.flush()
+        if self.store.flush():  # only a real commit shows that the store can be written
+            self.health.succeeded()
         self.pending_writes = 0
-        self.health.succeeded()
         events, self.pending_events = self.pending_events, []
         for run in events:
             self.hub.publish(run)
