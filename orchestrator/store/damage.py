@@ -43,6 +43,11 @@ def open_store(path: Path, keys: KeySource, log_dir: Path | None = None) -> Stor
             f"lost or elsewhere. Restore the store from a backup, or remove {key_file.name} "
             "to start afresh deliberately."
         )
+    if not _empty(path) and not _is_sqlite(path):
+        raise StoreDamaged(
+            f"The store {path} is not an SQLite database (its header is wrong); "
+            "restore it from a backup."
+        )
     try:
         return Store(path, keys, log_dir)
     except OrchestratorError:
@@ -65,6 +70,12 @@ def open_store(path: Path, keys: KeySource, log_dir: Path | None = None) -> Stor
 
 def _empty(path: Path) -> bool:
     return not path.exists() or path.stat().st_size == 0
+
+
+def _is_sqlite(path: Path) -> bool:
+    # Checked before sqlitedict opens the file: its worker thread prints a traceback otherwise.
+    with open(path, "rb") as handle:
+        return handle.read(16) == b"SQLite format 3\x00"
 
 
 def find_damage(path: Path) -> tuple[str, str, str] | None:
