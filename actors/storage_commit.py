@@ -49,6 +49,7 @@ class CommittingActor(Actor):
         self.pending_writes = 0
         self.flush_armed = False
         self.retry_armed = False
+        self.retry_clock: Any = None  # the Timekeeper that wakes retries (given by the Runtime)
         self.asked = False  # whether the message being handled waits for a reply
 
     def _actor_loop_running(self) -> None:
@@ -142,9 +143,9 @@ class CommittingActor(Actor):
             with contextlib.suppress(pykka.ActorDeadError):
                 self.notifier.tell(m.SystemError("The store could not write to disk.", details))
         self.health.failed(err, self.store.tables.pending_count())
-        if not self.retry_armed and self.timekeeper is not None:
+        if not self.retry_armed and self.retry_clock is not None:
             self.retry_armed = True
-            self.timekeeper.wake_in(RETRY_DELAY, self.actor_ref, m.Flush())
+            self.retry_clock.wake_in(RETRY_DELAY, self.actor_ref, m.Flush())
 
     def flush(self) -> None:
         """Commit, then announce what was committed; raises when the commit fails."""

@@ -69,6 +69,7 @@ class Runtime:
         self.storage.proxy().notifier = self.notifier
         self._unsubscribe_notifier = self.hub.subscribe(self._run_changed)
         self.timekeeper = Timekeeper()
+        self.storage.proxy().retry_clock = self.timekeeper  # retries of failed commits
         self.storage.proxy().retention = Retention(
             config.retention, config.log_dir, self.timekeeper
         )
