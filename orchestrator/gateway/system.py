@@ -27,7 +27,7 @@ async def health(request: web.Request) -> web.Response:
     store = services(request).store_health
     problem = store.problem() if store is not None else None
     if problem is not None:  # the store cannot be written: say so, and why
-        return reply({"status": "failing", "error": problem}, status=503)
+        return reply({"error": problem}, status=503)
     return reply({"status": "ok"})
 
 

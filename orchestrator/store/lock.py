@@ -69,7 +69,6 @@ def _lock(handle: IO[str]) -> None:
     if os.name == "nt":  # pragma: no cover - Windows
         import msvcrt
 
-        handle.seek(0)
         # Lock a byte far past the PID so the text stays readable to the next process.
         handle.seek(1 << 20)
         msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
