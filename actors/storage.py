@@ -1,23 +1,18 @@
 """The Storage actor: the only writer of the store, and the owner of its in-memory indexes.
 
-It commits in groups: notifications (run progress) are flushed when the inbox runs dry or many
-are pending, while every ask that changes something is flushed before its reply, so an
-acknowledged write is on disk.
+When it commits, and how it survives a failed commit, is `actors.storage_commit`.
 """
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
-
-import pykka
 
 from actors import messages as m
 from actors import storage_metrics as metrics
 from actors import storage_principals as principals
 from actors import storage_transfer as transfer
 from actors import storage_webhooks as webhooks
-from actors.base import Actor
+from actors.storage_commit import CommittingActor
 from orchestrator.events import EventHub
 from orchestrator.log import get_logger
 from orchestrator.models.job import JobDefaults
@@ -32,62 +27,21 @@ from orchestrator.store.paging import page
 from orchestrator.store.store import Store
 
 log = get_logger("orchestrator.storage")
-_MAX_PENDING = 500
-FLUSH_DELAY = 0.02
 
 
-class StorageActor(Actor):
+class StorageActor(CommittingActor):
     def __init__(self, store: Store, defaults: JobDefaults, hub: EventHub) -> None:
-        super().__init__()
-        self.store = store
+        super().__init__(store)
         self.defaults = defaults
         self.principals = Principals(store.tables)
         self.kinds = kind_ops(defaults)
         self.hub = hub
-        self.pending_events: list[dict] = []
-        self.pending_writes = 0
         self.timekeeper: Any = None  # given by the runtime; without it every change commits
-        self.flush_armed = False
         self.notifier: Any = None  # set by the Runtime once the Notifier runs
         self.retention = transfer.Retention()  # set by the Runtime with the config and clock
 
-    def on_receive(self, message: Any) -> Any:
-        reply = self.handle(message)
-        self.pending_writes += 1
-        if _acks(message) or self.pending_writes >= _MAX_PENDING:
-            self.flush()
-        elif isinstance(message, _LATER) and self.timekeeper is not None:
-            # Progress of a run nobody waits on: commit it with what comes next, at the latest
-            # after FLUSH_DELAY, instead of paying a commit of its own.
-            if not self.flush_armed:
-                self.flush_armed = True
-                self.timekeeper.wake_in(FLUSH_DELAY, self.actor_ref, m.Flush())
-        elif self.actor_inbox.empty():
-            self.flush()
-        return reply
-
-    def flush(self) -> None:
-        self.flush_armed = False
-        webhooks_written = bool(self.store.tables["webhooks"].pending)
-        try:
-            self.store.flush()
-        except Exception as err:
-            details = {"error": f"{type(err).__name__}: {err}"}
-            log.error("store write failed", **details)
-            if self.notifier is not None and self.notifier.is_alive():
-                self.notifier.tell(m.SystemError("The store could not write to disk.", details))
-            raise
-        self.pending_writes = 0
-        events, self.pending_events = self.pending_events, []
-        for run in events:
-            self.hub.publish(run)
-        if webhooks_written and self.notifier is not None:
-            with contextlib.suppress(pykka.ActorDeadError):
-                self.notifier.tell(m.WebhooksChanged())
-
-    def on_stop(self) -> None:
-        self.flush()
-        self.store.close()
+    def acks(self, message: Any) -> bool:
+        return _acks(message)
 
     def show(self, kind: str, record: dict) -> dict:
         return self.kinds[kind].show(self.store, record)
@@ -168,8 +122,6 @@ class StorageActor(Actor):
             case m.Recover():
                 webhook_ops.close_pending_deliveries(store)
                 return ops.recover(store)
-            case m.Flush():
-                return None
             case _:
                 return self.extension_request(message)
 
@@ -215,7 +167,7 @@ def _select(store: Store, records, tag: str | None, state: str | None, q: str | 
 # every one exports HANDLED (the message types), ACKED (those committed before the reply) and
 # handle(storage_actor, message).
 EXTENSIONS = (principals, metrics, webhooks, transfer)
-_LATER = (m.SaveRun, m.SaveRuns, m.SaveMarks, m.SaveDelivery)
+StorageActor.LATER = (m.SaveRun, m.SaveRuns, m.SaveMarks, m.SaveDelivery)
 _PAST = {"Create": "created", "Update": "updated", "Copy": "copied", "Delete": "deleted"}
 _ACKED = (
     m.Create,

@@ -52,6 +52,9 @@ class Timekeeper:
             self._cond.notify()
         self._thread.join(timeout=5)
 
+    def is_alive(self) -> bool:
+        return self._thread.is_alive()
+
     def pending(self) -> int:
         with self._cond:
             return len(self._heap) - len(self._cancelled)

@@ -32,9 +32,11 @@ from orchestrator.models.job import JobDefaults
 from orchestrator.models.run import TERMINAL
 from orchestrator.security.rotation import finish_pending_rotation, key_source
 from orchestrator.security.secrets import API_KEY_PREFIX, hash_password, new_password, new_token
-from orchestrator.store.store import Store
+from orchestrator.store.damage import open_store
+from orchestrator.store.lock import DataLock
 
 log = get_logger("orchestrator.runtime")
+STOP_TIMEOUT = 10.0  # seconds an actor gets to stop before the process goes on without it
 
 
 class Runtime:
@@ -43,12 +45,17 @@ class Runtime:
         self.hub = EventHub()
         started = time.perf_counter()
         source = key_source(config)
+        # Before the store is opened or any leftover stopped: one process per data directory.
+        self.lock = DataLock(config.data_dir).acquire()
         # Loading creates one object graph per stored run; collecting while it is built only
         # slows the load, and afterwards the loaded records are moved out of the collector's
         # reach (gc.freeze) so full collections do not walk 100,000 runs every few seconds.
         gc.disable()
         try:
-            store = Store(config.store_path, source, config.log_dir)
+            store = open_store(config.store_path, source, config.log_dir)
+        except BaseException:
+            self.lock.release()
+            raise
         finally:
             gc.freeze()
             gc.enable()
@@ -58,10 +65,12 @@ class Runtime:
             jobs.default_timeout, jobs.default_max_attempts, jobs.default_retry_delay
         )
         self.storage = StorageActor.start(store, defaults, self.hub)
+        self.store_health = self.storage.proxy().health.get()
         self.notifier = NotifierActor.start(self.storage, config.webhooks)
         self.storage.proxy().notifier = self.notifier
         self._unsubscribe_notifier = self.hub.subscribe(self._run_changed)
         self.timekeeper = Timekeeper()
+        self.storage.proxy().retry_clock = self.timekeeper  # retries of failed commits
         self.storage.proxy().retention = Retention(
             config.retention, config.log_dir, self.timekeeper
         )
@@ -132,30 +141,58 @@ class Runtime:
 
     def drain(self, grace: float) -> None:
         """Let running runs finish within `grace` seconds, then cut what is left."""
-        running = self.supervisor.ask(m.Shutdown(grace))
-        if running:
-            log.info("waiting for running runs", count=running, grace=grace)
-        if not self._wait_idle(grace):
-            log.warning("shutdown grace is over; interrupting the runs still going")
-            self.supervisor.tell(m.InterruptAll())
-            self._wait_idle(self.config.execution.kill_grace + 5)
+        try:
+            running = self.supervisor.ask(m.Shutdown(grace), timeout=STOP_TIMEOUT)
+            if running:
+                log.info("waiting for running runs", count=running, grace=grace)
+            if not self._wait_idle(grace):
+                log.warning("shutdown grace is over; interrupting the runs still going")
+                self.supervisor.tell(m.InterruptAll())
+                self._wait_idle(self.config.execution.kill_grace + 5)
+        except (pykka.ActorDeadError, pykka.Timeout) as err:
+            log.error("the Supervisor did not answer; stopping without it", error=repr(err))
 
     def _wait_idle(self, seconds: float) -> bool:
         deadline = time.monotonic() + seconds
-        while (stats := self.supervisor.ask(m.Stats()))["running"] or stats["pipelines"]:
+        while (stats := self.supervisor.ask(m.Stats(), timeout=STOP_TIMEOUT))["running"] or stats[
+            "pipelines"
+        ]:
             if time.monotonic() >= deadline:
                 return False
             time.sleep(0.05)
         return True
 
+    def core_actors(self) -> dict[str, Any]:
+        """The actors the server cannot work without, by name (for the watchdog)."""
+        return {
+            "Storage": self.storage,
+            "Supervisor": self.supervisor,
+            "Notifier": self.notifier,
+            "Sampler": self.sampler,
+            "Timekeeper": self.timekeeper,
+        }
+
     def stop(self) -> None:
+        """Stop every actor; a dead or failing one never keeps the process from ending."""
         self.timekeeper.stop()
-        self.supervisor.stop()
+        with contextlib.suppress(Exception):
+            self.supervisor.stop(timeout=STOP_TIMEOUT)
         # The first flush announces the last run ends; the Notifier sends them (briefly) as it
         # stops, and the second flush keeps the records of those deliveries.
-        self.storage.ask(m.Flush())
+        self._flush()
         self._unsubscribe_notifier()
-        self.notifier.stop()
-        self.storage.ask(m.Flush())
-        pykka.ActorRegistry.stop_all()
+        with contextlib.suppress(Exception):
+            self.notifier.stop(timeout=STOP_TIMEOUT)
+        self._flush()
+        pykka.ActorRegistry.stop_all(block=False)
+        for ref in (self.storage, self.sampler):
+            with contextlib.suppress(Exception):
+                ref.stop(timeout=STOP_TIMEOUT)
+        self.lock.release()
         log.info("actors stopped")
+
+    def _flush(self) -> None:
+        try:
+            self.storage.ask(m.Flush(), timeout=STOP_TIMEOUT)
+        except Exception as err:  # noqa: BLE001 - logged; the store keeps what it could
+            log.warning("the store could not be flushed at stop", error=str(err))

@@ -20,6 +20,7 @@ from orchestrator.errors import OrchestratorError
 from orchestrator.gateway.app import create_app
 from orchestrator.gateway.keys import Services
 from orchestrator.log import get_logger, setup_logging
+from orchestrator.watchdog import EXIT_MARGIN, Watchdog
 
 log = get_logger("orchestrator.server")
 
@@ -43,6 +44,10 @@ def serve_forever(config: Config, debug: bool) -> int:
 
     try:
         runtime = Runtime(config)
+    except OrchestratorError as err:  # a locked data directory, a lost or damaged store
+        print(f"error: {err.message}", file=sys.stderr)
+        logs.close()
+        return 1
     except Exception as err:  # noqa: BLE001 - one readable line, the traceback in the log
         log.debug("start-up failed", exc_info=True)
         print(f"error: cannot open the store at {config.store_path}: {err}", file=sys.stderr)
@@ -65,6 +70,7 @@ def serve_forever(config: Config, debug: bool) -> int:
             sampler=runtime.sampler,
             notifier=runtime.notifier,
             backlog=runtime.backlog,
+            store_health=runtime.store_health,
         )
         return asyncio.run(_serve(config, create_app(services), runtime))
     except OrchestratorError as err:
@@ -94,6 +100,7 @@ async def _serve(config: Config, app: web.Application, runtime: Any) -> int:
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+    watchdog = Watchdog(runtime.core_actors(), lambda: loop.call_soon_threadsafe(stop.set)).start()
     stops = [signal.SIGINT, signal.SIGTERM]
     if hasattr(signal, "SIGBREAK"):  # Windows has no SIGTERM; services stop us with CTRL_BREAK
         stops.append(signal.SIGBREAK)
@@ -104,10 +111,12 @@ async def _serve(config: Config, app: web.Application, runtime: Any) -> int:
             signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
     await stop.wait()
     log.info("shutdown requested", grace=config.server.shutdown_grace)
+    grace = config.server.shutdown_grace + config.execution.kill_grace
+    watchdog.shutdown_begins(grace + EXIT_MARGIN)
     await loop.run_in_executor(None, runtime.drain, config.server.shutdown_grace)
     await runner.cleanup()
     log.info("server stopped")
-    return 0
+    return watchdog.exit_code
 
 
 def announce_admin(config: Config, created: dict[str, str]) -> None:

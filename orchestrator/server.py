@@ -96,7 +96,11 @@ def init(obj: tuple[Config, bool], admin_password: str | None, admin_api_key: st
 
     config, debug = obj
     logs = _logs(config, debug)
-    runtime = Runtime(config)
+    try:
+        runtime = Runtime(config)
+    except OrchestratorError as err:
+        logs.close()
+        raise click.ClickException(err.message) from None
     try:
         password = admin_password or os.environ.get("ORCH_ADMIN_PASSWORD") or None
         api_key = admin_api_key or os.environ.get("ORCH_ADMIN_API_KEY") or None
@@ -118,20 +122,25 @@ def init(obj: tuple[Config, bool], admin_password: str | None, admin_api_key: st
 def rotate_key(obj: tuple[Config, bool]) -> None:
     """Seal every secret in the store with a new key (run it while the server is stopped)."""
     from orchestrator.security.rotation import key_source, rotate
-    from orchestrator.store.store import Store
+    from orchestrator.store.damage import open_store
+    from orchestrator.store.lock import DataLock
 
     config, debug = obj
     logs = _logs(config, debug)
     source = key_source(config)
+    lock = DataLock(config.data_dir)
     try:
-        store = Store(config.store_path, source)
+        lock.acquire()
+        store = open_store(config.store_path, source)
     except OrchestratorError as err:
+        lock.release()
         logs.close()
         raise click.ClickException(err.message) from None
     try:
         key = rotate(store, source)
     finally:
         store.close()
+        lock.release()
         logs.close()
     if source.env_key:
         click.echo("Secrets are now sealed with a new key. Set ORCH_SECRET_KEY to:")

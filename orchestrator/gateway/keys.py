@@ -26,6 +26,7 @@ class Services:
     sampler: Any = None  # the Sampler actor; without it, /metrics samples on the spot
     notifier: Any = None  # the Notifier actor; without it, webhook tests answer 503
     backlog: Any = None  # actors.backlog.Backlog; without it, no limit on waiting runs
+    store_health: Any = None  # orchestrator.store.health.StoreHealth; /health reports it
 
 
 SERVICES = web.AppKey("services", Services)

@@ -24,6 +24,10 @@ HEARTBEAT = 15.0
 
 @routes.get("/health")
 async def health(request: web.Request) -> web.Response:
+    store = services(request).store_health
+    problem = store.problem() if store is not None else None
+    if problem is not None:  # the store cannot be written: say so, and why
+        return reply({"error": problem}, status=503)
     return reply({"status": "ok"})
 
 

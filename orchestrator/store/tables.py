@@ -8,6 +8,7 @@ would make SQLite answer "database is locked").
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import sys
@@ -68,15 +69,24 @@ class Table:
         """Everything stored (flushed), in rowid order."""
         return self.db.iteritems()
 
-    def drain(self, writer: Any) -> int:
-        """Queue the pending writes on the `writer` connection (no commit); return how many."""
-        if not self.pending:
-            return 0
-        pending, self.pending = self.pending, {}
-        puts = [(k, _encode(v)) for k, v in pending.items() if v is not _DELETED]
+    def write(self, writer: Any) -> int:
+        """Queue the pending writes on the `writer` connection (no commit); return how many.
+
+        They stay pending until the commit succeeds (`Tables.flush` clears them then), so a
+        failed commit loses none of them.
+        """
+        pending = self.pending
+        puts = [(k, v) for k, v in pending.items() if v is not _DELETED]
         deletes = [(k,) for k, v in pending.items() if v is _DELETED]
         if puts:
-            writer.executemany(f'REPLACE INTO "{self.name}" (key, value) VALUES (?, ?)', puts)
+            sql = f'REPLACE INTO "{self.name}" (key, value) VALUES (?, ?)'
+            try:
+                writer.executemany(sql, [(k, _encode(v)) for k, v in puts])
+            except UnicodeEncodeError:
+                # A lone surrogate cannot be UTF-8 for SQLite; JSON's ASCII escapes keep it
+                # exactly (it decodes back the same) instead of failing the whole batch.
+                ascii_rows = [(k, json.dumps(v, separators=(",", ":"))) for k, v in puts]
+                writer.executemany(sql, ascii_rows)
         if deletes:
             writer.executemany(f'DELETE FROM "{self.name}" WHERE key = ?', deletes)
         return len(pending)
@@ -131,16 +141,35 @@ class Tables:
         return self.all[name]
 
     def flush(self) -> int:
-        """Write everything pending in every table, then commit once."""
+        """Write everything pending in every table, then commit once.
+
+        On failure everything is rolled back and stays pending, to be written by the next flush
+        (or taken back by `discard`).
+        """
+        batch = [table for table in self.all.values() if table.pending]
+        if not batch:
+            return 0
         writer = self._connection()
         try:
-            written = sum(table.drain(writer) for table in self.all.values())
-            if written:
-                writer.commit()
+            written = sum(table.write(writer) for table in batch)
+            writer.commit()
         except BaseException:
-            writer.rollback()
+            with contextlib.suppress(sqlite3.Error):
+                writer.rollback()
             raise
+        for table in batch:
+            table.pending = {}
         return written
+
+    def pending_count(self) -> int:
+        return sum(len(table.pending) for table in self.all.values())
+
+    def discard(self) -> dict[str, dict[str, Any]]:
+        """Take every pending write back unwritten: {table name: {key: value}}."""
+        dropped = {name: t.pending for name, t in self.all.items() if t.pending}
+        for name in dropped:
+            self.all[name].pending = {}
+        return dropped
 
     def close(self) -> None:
         self.flush()

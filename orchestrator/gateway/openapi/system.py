@@ -43,6 +43,15 @@ def _system(op_id: str, summary: str, description: str, responses: dict, **kw: A
     return operation(op_id, "system", summary, description, responses, **kw)
 
 
+_FAILING = {
+    "error": {
+        "code": "insufficient_storage",
+        "message": "The store cannot be written: OperationalError: database or disk is full",
+        "details": {"failing_for_seconds": 12.5, "writes_waiting": 3},
+    },
+}
+
+
 def paths() -> dict[str, Any]:
     level = reply("The current level.", ref("LogLevelSetting"), {"level": "info"})
     stream_example = f": connected\n\nid: 42\ndata: {json.dumps(RECORD)}\n\n: heartbeat\n\n"
@@ -51,8 +60,12 @@ def paths() -> dict[str, Any]:
             "get": _system(
                 "health",
                 "Is the server up?",
-                "Answers 200 while the server accepts requests.",
-                {"200": reply("Up.", ref("Health"), {"status": "ok"})},
+                "Answers 200 while the server accepts requests, 503 while its store cannot be "
+                "written (the reason in `error`).",
+                {
+                    "200": reply("Up.", ref("Health"), {"status": "ok"}),
+                    "503": reply("The store cannot be written.", ref("Error"), _FAILING),
+                },
             )
         },
         "/version": {

@@ -1,0 +1,168 @@
+"""When the Storage actor commits, and what it does when a commit fails.
+
+Notifications (run progress, audit records, marks) are committed in groups; every ask that
+changes something is committed before its reply, so an acknowledged write is on disk. A failed
+commit never stops the actor:
+
+- writes nobody waits on stay pending and are retried by a timer and before every later change;
+- an ask is first preceded by a flush of what earlier notifications left pending; if that fails
+  the ask is refused with the store error, unapplied;
+- if the ask's own commit fails, its writes are discarded and the records they touched are read
+  back from disk (`orchestrator.store.restore`), then the ask is answered with the store error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from typing import Any
+
+import pykka
+
+from actors import messages as m
+from actors.base import Actor
+from orchestrator.log import get_logger
+from orchestrator.store.health import StoreHealth
+from orchestrator.store.restore import undo
+
+log = get_logger("orchestrator.storage")
+_MAX_PENDING = 500
+FLUSH_DELAY = 0.02
+RETRY_DELAY = 1.0  # seconds between attempts to commit writes kept after a failure
+
+
+class CommittingActor(Actor):
+    """The commit policy of the Storage actor; subclasses implement `handle(message)`."""
+
+    store: Any
+    principals: Any
+    hub: Any
+    notifier: Any
+    timekeeper: Any
+    LATER: tuple[type, ...] = ()
+
+    def __init__(self, store: Any) -> None:
+        super().__init__()
+        self.store = store
+        self.health = StoreHealth(self.store.tables.path)
+        self.pending_events: list[dict] = []
+        self.pending_writes = 0
+        self.flush_armed = False
+        self.retry_armed = False
+        self.retry_clock: Any = None  # the Timekeeper that wakes retries (given by the Runtime)
+        self.asked = False  # whether the message being handled waits for a reply
+
+    def _actor_loop_running(self) -> None:
+        # pykka's loop, plus knowing whether the current message is an ask: a failure is then
+        # answered to the asker, while a notification's failure must never stop the actor.
+        while not self.actor_stopped.is_set():
+            envelope = self.actor_inbox.get()
+            self.asked = envelope.reply_to is not None
+            try:
+                response = self._handle_receive(envelope.message)
+                if envelope.reply_to is not None:
+                    envelope.reply_to.set(response)
+            except Exception:
+                if envelope.reply_to is not None:
+                    envelope.reply_to.set_exception()
+                else:
+                    self._handle_failure(*sys.exc_info())
+            except BaseException:  # noqa: BLE001 - as pykka: stop everything
+                pykka.ActorRegistry.stop_all(block=False)
+                raise
+
+    def acks(self, message: Any) -> bool:
+        raise NotImplementedError
+
+    def handle(self, message: Any) -> Any:
+        raise NotImplementedError
+
+    def on_receive(self, message: Any) -> Any:
+        asked = self.asked
+        if isinstance(message, m.Flush):
+            self.retry_armed = self.retry_armed and asked
+            if not self.try_flush(probe=not asked) and asked:
+                raise self.health.current()
+            return None
+        acked = self.acks(message)
+        if acked and self.pending_writes and not self.try_flush() and asked:
+            raise self.health.current()  # refused unapplied; the earlier writes are kept
+        try:
+            reply = self.handle(message)
+        except Exception:
+            if asked:
+                raise
+            log.exception("a notification could not be handled", message=type(message).__name__)
+            return None
+        self.pending_writes += 1
+        if acked and asked:
+            self.commit_or_undo()
+        elif acked or self.pending_writes >= _MAX_PENDING:
+            self.try_flush()
+        elif isinstance(message, self.LATER) and self.timekeeper is not None:
+            # Progress of a run nobody waits on: commit it with what comes next, at the latest
+            # after FLUSH_DELAY, instead of paying a commit of its own.
+            if not self.flush_armed:
+                self.flush_armed = True
+                self.timekeeper.wake_in(FLUSH_DELAY, self.actor_ref, m.Flush())
+        elif self.actor_inbox.empty():
+            self.try_flush()
+        return reply
+
+    def commit_or_undo(self) -> None:
+        """Commit this ask's writes, or take them back from memory and raise the store error."""
+        try:
+            self.flush()
+        except Exception as err:  # noqa: BLE001 - any failure: undo, answer, live on
+            dropped = self.store.tables.discard()
+            self.pending_events.clear()
+            self.pending_writes = 0
+            undo(self.store, self.principals, dropped)
+            self.note_failure(err)
+            raise self.health.current() from err
+
+    def try_flush(self, probe: bool = False) -> bool:
+        """Commit what is pending; on failure keep it and retry later. True when written.
+
+        `probe`: while the store is failing with nothing pending, write a mark so that the
+        store's recovery is noticed (and reported) without waiting for the next request.
+        """
+        self.flush_armed = False
+        if probe and self.health.failing_since is not None:
+            self.store.tables["meta"].put("write_check", "ok")
+        try:
+            self.flush()
+        except Exception as err:  # noqa: BLE001 - kept and retried, never raised to pykka
+            self.note_failure(err)
+            return False
+        return True
+
+    def note_failure(self, err: BaseException) -> None:
+        if self.health.failing_since is None and self.notifier is not None:
+            details = {"error": f"{type(err).__name__}: {err}"}
+            with contextlib.suppress(pykka.ActorDeadError):
+                self.notifier.tell(m.SystemError("The store could not write to disk.", details))
+        self.health.failed(err, self.store.tables.pending_count())
+        if not self.retry_armed and self.retry_clock is not None:
+            self.retry_armed = True
+            self.retry_clock.wake_in(RETRY_DELAY, self.actor_ref, m.Flush())
+
+    def flush(self) -> None:
+        """Commit, then announce what was committed; raises when the commit fails."""
+        self.flush_armed = False
+        webhooks_written = bool(self.store.tables["webhooks"].pending)
+        if self.store.flush():  # only a real commit shows that the store can be written
+            self.health.succeeded()
+        self.pending_writes = 0
+        events, self.pending_events = self.pending_events, []
+        for run in events:
+            self.hub.publish(run)
+        if webhooks_written and self.notifier is not None:
+            with contextlib.suppress(pykka.ActorDeadError):
+                self.notifier.tell(m.WebhooksChanged())
+
+    def on_stop(self) -> None:
+        if not self.try_flush():
+            log.error("writes could not be saved at stop", lost=self.store.tables.pending_count())
+            self.store.tables.discard()
+        self.store.close()
