@@ -137,6 +137,9 @@ class TestStoredScheduleThatCannotFire:
                 assert status == 200 and one["next_fire_at"] is None and one["next_fire_error"]
             assert shown["good"]["next_fire_at"] and shown["good"]["next_fire_error"] is None
             assert again.request("GET", "/metrics")[0] == 200
+            shown_by_cli = again.cli("schedules", "get", "feb")
+            assert shown_by_cli.returncode == 0, shown_by_cli.stderr
+            assert "next_fire_error" in shown_by_cli.stdout and "never fires" in shown_by_cli.stdout
             deadline = time.monotonic() + 20
             while True:
                 runs = again.request("GET", f"/runs?owner={job['id']}")[1]["items"]
