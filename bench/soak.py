@@ -107,8 +107,9 @@ def report_routes(tally: Tally, seconds: float) -> list[Figure]:
     return figures
 
 
-def change(before: dict, after: dict, key: str) -> float:
-    return abs(after[key] - before[key]) / before[key] * 100 if before[key] else 0.0
+def growth(before: dict, after: dict, key: str) -> float:
+    """Percent grown since `before`; below it is negative (pooled threads of the warm-up end)."""
+    return (after[key] - before[key]) / before[key] * 100 if before[key] else 0.0
 
 
 def main() -> int:
@@ -145,16 +146,18 @@ def main() -> int:
               f"threads {found['threads']:3}")  # fmt: skip
     when = f"{drained:.1f} s" if drained is not None else f"not within {args.stuck_after:g} s"
     print(f"queue drained after the load: {when}; {total} runs in the store")
-    bad = sum(tally.errors.values())
     before, after = seen["start"], seen["idle"]
+    grown = (after["rss"] - before["rss"]) * 1024 / max(total, 1)
+    print(f"RSS grown per run in the store: {grown:.1f} KB (run records are kept in memory)")
+    bad = sum(tally.errors.values())
     figures = [
         Figure("errors (5xx, dropped) / requests", bad / max(tally.requests(), 1) * 100, "%", 0),
         Figure("unexpected 4xx", sum(tally.unexpected.values()), "", 0),
         Figure("expected 4xx (429)", sum(tally.expected.values()), ""),
         *figures,
-        Figure("RSS idle vs start (|change|)", change(before, after, "rss"), "%", 10),
-        Figure("threads idle vs start (|change|)", change(before, after, "threads"), "%", 10),
-        Figure("open files idle vs start", change(before, after, "files"), "%", 10),
+        Figure("RSS growth, idle vs start", growth(before, after, "rss"), "%", 10),
+        Figure("threads growth, idle vs start", growth(before, after, "threads"), "%", 10),
+        Figure("open files growth, idle vs start", growth(before, after, "files"), "%", 10),
         Figure(f"stuck runs ({args.stuck_after:g} s after the load)", stuck, "", 0),
     ]
     section("summary" + (" (--quick: 1 minute, verdicts indicative)" if args.quick else ""))
