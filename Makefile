@@ -51,6 +51,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/pipelines.py
 	$(BIN)/python bench/schedules.py
 	$(BIN)/python bench/history.py
+	$(BIN)/python bench/soak.py
 
 # The distribution for this system, in dist/: sdist, wheel, binaries' archive and its checksum.
 # Options as build.ps1's: make dist DIST_FLAGS="--clean --skip-ui --skip-binaries"

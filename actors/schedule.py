@@ -1,8 +1,12 @@
 """The Schedule actor: one per enabled schedule, woken by the Timekeeper at each fire time.
 
 At start it applies its misfire policy to the fires missed since its checkpoint, then arms the
-next fire. Before each fire it stores the new checkpoint (asked, so it is on disk), then asks
-the Supervisor to launch the targets: a crash can lose a fire in flight but never fire twice.
+next fire. A fire hands the new checkpoint to the Supervisor with the launch, and Storage
+writes it in the same commit as the runs: a crash leaves both or neither, and in the second
+case the misfire policy catches the fire up at the next start. It never fires twice.
+
+A schedule whose next time cannot be computed (a cron stored before such crons were refused,
+or a time zone gone from the system) idles: it records why and never arms.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from actors.timekeeper import Timekeeper
 from orchestrator.log import get_logger
 from orchestrator.models.fields import iso, now, parse_time
 from orchestrator.models.schedule import cron_of
+from orchestrator.scheduling.cron import Cron, CronError
 from orchestrator.scheduling.misfire import missed_fires
 
 log = get_logger("orchestrator.schedule")
@@ -43,13 +48,31 @@ class ScheduleActor(Actor):
 
     def _configure(self, schedule: dict, marks: dict) -> None:
         self.schedule = schedule
-        self.cron = cron_of(schedule)
         self.checkpoint = parse_time(marks.get("checkpoint") or "") or self.clock()
         self.log = log.bind(schedule_id=schedule["id"], schedule=schedule["name"])
+        self.cron: Cron | None = None
+        self.problem: str | None = None
+        try:
+            self.cron = cron_of(schedule)
+        except CronError as err:
+            self.problem = str(err)
 
     def on_start(self) -> None:
-        self._catch_up()
-        self._arm()
+        self._start(catch_up=True)
+
+    def _start(self, catch_up: bool) -> None:
+        """(Catch up and) arm, or idle with the reason when the next time cannot be computed."""
+        try:
+            if self.problem is None:
+                if catch_up:
+                    self._catch_up()
+                self._arm()
+                return
+        except CronError as err:
+            self.problem = str(err)
+        self.due = None
+        self.log.warning("schedule cannot fire", reason=self.problem)
+        self._mark({"next_fire_at": None}, acked=False)
 
     def on_stop(self) -> None:
         if self.token is not None:
@@ -60,15 +83,16 @@ class ScheduleActor(Actor):
             case m.Fire(due) if due == self.due:
                 self.token = None
                 self._fire(due, "due")
-                self._arm()
+                self._start(catch_up=False)
             case m.Reconfigure(schedule, marks):
                 if self.token is not None:
                     self.timekeeper.cancel(self.token)
                 self._configure(schedule, marks)
                 self.log.info("schedule re-armed", cron=schedule["cron"], tz=schedule["timezone"])
-                self._arm()
+                self._start(catch_up=False)
 
     def _catch_up(self) -> None:
+        assert self.cron is not None
         current = self.clock()
         policy, lateness = self.schedule["misfire"], self.schedule["max_lateness"]
         first_missed = self.cron.next_after(self.checkpoint)
@@ -89,6 +113,7 @@ class ScheduleActor(Actor):
             self.checkpoint = current
 
     def _arm(self) -> None:
+        assert self.cron is not None
         self.due = self.cron.next_after(max(self.checkpoint, self.clock()))
         self.token = self.timekeeper.wake_at(self.due, self.actor_ref, m.Fire(self.due))
         self._mark({"next_fire_at": iso(self.due)}, acked=False)
@@ -96,9 +121,10 @@ class ScheduleActor(Actor):
 
     def _fire(self, due: datetime, why: str) -> None:
         self.checkpoint = due
-        self._mark({"checkpoint": iso(due), "last_fired_at": iso(self.clock())}, acked=True)
+        marks = {"checkpoint": iso(due), "last_fired_at": iso(self.clock())}
         self.log.info("schedule firing", due=iso(due), reason=why)
-        self.supervisor.tell(m.FireSchedule(self.schedule["id"], iso(due)))
+        # The checkpoint travels with the launch: Storage commits it with the runs, at once.
+        self.supervisor.tell(m.FireSchedule(self.schedule["id"], iso(due), marks=marks))
 
     def _mark(self, marks: dict, acked: bool) -> None:
         message = m.SaveMarks(self.schedule["id"], marks, commit=acked)

@@ -10,6 +10,7 @@ from typing import Any
 
 from actors import messages as m
 from actors.schedule import ScheduleActor
+from orchestrator.errors import NotFound
 from orchestrator.log import get_logger
 from orchestrator.models.fields import iso, now
 
@@ -49,10 +50,16 @@ class ScheduleBoard:
             schedule, marks, self.supervisor.actor_ref, self.storage, self.timekeeper
         )
 
-    def fire(self, schedule_id: str, due: str | None, manual: bool) -> dict[str, list]:
+    def fire(
+        self, schedule_id: str, due: str | None, manual: bool, marks: dict | None = None
+    ) -> dict[str, list]:
         """Launch every target of the schedule now; returns the runs and the skipped targets.
 
-        With the backlog full, a manual fire is refused (429) and a scheduled one is skipped."""
+        The fire's marks (from the Schedule actor: its checkpoint; for a manual fire: when) are
+        committed with the runs, so a crash never keeps the one without the other. With the
+        backlog full, a manual fire is refused (429) and a scheduled one is skipped (its
+        checkpoint still moves on, so a restart does not fire it again).
+        """
         backlog = self.supervisor.backlog
         if backlog.full():
             error = backlog.refuse()
@@ -66,10 +73,19 @@ class ScheduleBoard:
                 limit=backlog.limit,
                 refused_total=backlog.refused,
             )
+            if marks:
+                self.storage.tell(m.SaveMarks(schedule_id, marks))
             return {"runs": [], "skipped": []}
-        started, skipped = self.storage.ask(m.CreateScheduledRuns(schedule_id))
-        if manual:  # a fire from the scheduler records this before it fires
-            self.storage.tell(m.SaveMarks(schedule_id, {"last_fired_at": iso(now())}))
+        if manual:
+            marks = {**(marks or {}), "last_fired_at": iso(now())}
+        try:
+            started, skipped = self.storage.ask(m.CreateScheduledRuns(schedule_id, due, marks))
+        except NotFound:
+            if manual:
+                raise
+            # Deleted while its fire was on the way: nothing to launch, nothing to record.
+            log.info("schedule gone before its fire", schedule_id=schedule_id, due=due)
+            return {"runs": [], "skipped": []}
         for owner, run in started:
             self.supervisor.begin(run, owner, admit=False)
         self.supervisor.admit_queued()

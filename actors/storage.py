@@ -115,8 +115,9 @@ class StorageActor(CommittingActor):
                     [store.schedules.get(schedule_id)] if schedule_id else store.schedules.values()
                 )
                 return [(s, store.marks.get(s["id"], {})) for s in chosen if s and s["enabled"]]
-            case m.CreateScheduledRuns(schedule_id):
-                started, skipped = fire_targets(store, schedule_id)
+            case m.CreateScheduledRuns(schedule_id, due, marks):
+                # Marks and runs in this one message, flushed once before the reply (_ACKED).
+                started, skipped = fire_targets(store, schedule_id, due, marks)
                 self.pending_events.extend(run for _, run in started)
                 return started, skipped
             case m.Recover():

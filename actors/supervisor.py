@@ -92,10 +92,10 @@ class SupervisorActor(Actor):
                 return self.board.start_all()
             case m.ScheduleChanged(schedule_id):
                 self.board.changed(schedule_id)
-            case m.FireSchedule(schedule_id, due, manual):
+            case m.FireSchedule(schedule_id, due, manual, marks):
                 if not self.accepting:
                     raise Unavailable("The server is shutting down; no new runs are accepted.")
-                return self.board.fire(schedule_id, due, manual)
+                return self.board.fire(schedule_id, due, manual, marks)
             case m.ArmPlanned(runs):
                 for run in runs:
                     self._arm(run)

@@ -27,6 +27,7 @@ SCHEDULE_ORDER = (
     "cron",
     "timezone",
     "next_fire_at",
+    "next_fire_error",
     "last_fired_at",
     "targets",
     "misfire",
@@ -104,6 +105,8 @@ def show_schedule(state: State, schedule: Any) -> None:
         return
     names = schedule.get("target_names") or {}
     view = {key: value for key, value in schedule.items() if key != "target_names"}
+    if view.get("next_fire_error") is None:  # shown only when the schedule cannot fire
+        view.pop("next_fire_error", None)
     rows = [[names.get(target) or "(unknown)", target] for target in view.get("targets") or []]
     view["targets"] = aligned(rows) if rows else "-"
     state.out.item(view, SCHEDULE_ORDER, SCHEDULE_FORMATS)

@@ -29,8 +29,8 @@ class SetEnabled:
 @dataclass(frozen=True)
 class SaveMarks:
     """Storage: a schedule's moving parts (`checkpoint`, `last_fired_at`, `next_fire_at`).
-    With `commit`, written to disk before the reply (a fire's checkpoint, so the decision is
-    on disk before any run starts); otherwise grouped with other writes."""
+    With `commit`, written to disk before the reply; otherwise grouped with other writes.
+    A fire's checkpoint does not come this way but with its runs (CreateScheduledRuns)."""
 
     schedule_id: str
     marks: dict[str, Any]
@@ -47,9 +47,14 @@ class SchedulesToStart:
 
 @dataclass(frozen=True)
 class CreateScheduledRuns:
-    """Ask Storage: the runs of a schedule's fire, all at once; replies (started, skipped)."""
+    """Ask Storage: the runs of a schedule's fire, all at once; replies (started, skipped).
+
+    The fire's `marks` (its checkpoint) are written with the runs, and the runs carry `due` as
+    `scheduled_for`: one commit holds both, so a crash keeps the fire whole or not at all."""
 
     schedule_id: str
+    due: str | None = None
+    marks: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -68,11 +73,13 @@ class StartSchedules:
 class FireSchedule:
     """Ask Supervisor: launch every target of a schedule now, in parallel.
 
-    Replies `{"runs": [...], "skipped": [{"target", "reason"}]}`."""
+    Replies `{"runs": [...], "skipped": [{"target", "reason"}]}`. `marks` is the fire's
+    checkpoint, stored in the same commit as the runs."""
 
     schedule_id: str
     due: str | None
     manual: bool = False
+    marks: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

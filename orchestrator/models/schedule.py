@@ -8,11 +8,12 @@ schedule never loses them and firing never touches the definition.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from orchestrator.errors import InvalidReference
-from orchestrator.models.fields import Checker
+from orchestrator.models.fields import Checker, now
 from orchestrator.scheduling.cron import Cron, CronError
 
 FIELD_ORDER = (
@@ -64,7 +65,8 @@ def validate_schedule(
     targets = check.string_list("targets", max_len=200) if check.has("targets") else None
     if not check.problems and fields.get("cron"):
         try:
-            Cron(fields["cron"], fields["timezone"])
+            # A cron that names no existing day (31 February) is refused rather than stored.
+            Cron(fields["cron"], fields["timezone"]).next_after(now())
         except CronError as err:
             field = "timezone" if "time zone" in str(err) else "cron"
             check.fail(field, str(err))
@@ -105,3 +107,15 @@ def resolve_targets(refs: list[str], find_target: Callable[[str], dict | None]) 
 
 def cron_of(schedule: dict) -> Cron:
     return Cron(schedule["cron"], schedule["timezone"])
+
+
+def next_fire(schedule: dict, after: datetime) -> tuple[datetime | None, str | None]:
+    """The schedule's next fire after `after`, or (None, why) when it cannot be computed.
+
+    A stored schedule may hold a cron that never fires (stored before validation refused it)
+    or a time zone that has left the system's database; it is shown, never an error.
+    """
+    try:
+        return cron_of(schedule).next_after(after), None
+    except CronError as err:
+        return None, str(err)

@@ -17,9 +17,12 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from croniter import croniter
+from croniter import CroniterBadDateError, croniter
 
 _MARGIN = timedelta(hours=3)  # more than any daylight-saving shift
+# How far ahead a fire must be found. Any expression that fires at all fires within 8 years:
+# the longest gap is a 29 February across 2100, which is not a leap year (2096 -> 2104).
+HORIZON_YEARS = 10
 
 
 class CronError(ValueError):
@@ -62,9 +65,20 @@ class Cron:
     def next_after(self, after: datetime) -> datetime:
         """The first fire time strictly after `after` (an aware datetime), in UTC.
 
-        Everything is compared in UTC: Python compares two datetimes of the same zone by wall
-        clock, ignoring `fold`, which is wrong in the repeated hour.
+        Raises CronError when the expression names no time within HORIZON_YEARS (the 31st of
+        February): such a schedule never fires.
         """
+        try:
+            return self._next_after(after)
+        except CroniterBadDateError:
+            raise CronError(
+                f"'{self.expression}' never fires: no time matches it within "
+                f"{HORIZON_YEARS} years (a day that none of its months has, such as 31 February)"
+            ) from None
+
+    def _next_after(self, after: datetime) -> datetime:
+        # Everything is compared in UTC: Python compares two datetimes of the same zone by wall
+        # clock, ignoring `fold`, which is wrong in the repeated hour.
         after = after.astimezone(_UTC)
         local = after.astimezone(self.zone).replace(tzinfo=None)
         fast = self._walk(local).get_next(datetime)
@@ -108,7 +122,12 @@ class Cron:
         return both if self.hourly_or_faster else both[:1]
 
     def _walk(self, start: datetime) -> croniter:
-        return croniter(self.expression, start, second_at_beginning=self.with_seconds)
+        return croniter(
+            self.expression,
+            start,
+            second_at_beginning=self.with_seconds,
+            max_years_between_matches=HORIZON_YEARS,
+        )
 
     def _near_transition(self, after: datetime, naive: datetime) -> bool:
         offsets = {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from orchestrator.errors import Conflict, NotFound
+from orchestrator.errors import Conflict, NotFound, ValidationError
 from orchestrator.models.fields import iso, now
-from orchestrator.models.schedule import FIELD_ORDER, cron_of, resolve_targets, validate_schedule
+from orchestrator.models.schedule import FIELD_ORDER, next_fire, resolve_targets, validate_schedule
 from orchestrator.store.store import Store
 
 
@@ -16,10 +16,12 @@ def show_schedule(store: Store, schedule: dict) -> dict:
     for target in schedule["targets"]:
         owner = store.definitions(target).get(target)
         names[target] = owner["name"] if owner else None
+    due, error = next_fire(schedule, now())
     return {
         **schedule,
         "target_names": names,
-        "next_fire_at": iso(cron_of(schedule).next_after(now())) if schedule["enabled"] else None,
+        "next_fire_at": iso(due) if schedule["enabled"] else None,
+        "next_fire_error": error,
         "last_fired_at": marks.get("last_fired_at"),
     }
 
@@ -43,6 +45,10 @@ def update_schedule(store: Store, ref: str, body: Any, partial: bool) -> dict:
 
 def copy_schedule(store: Store, ref: str, name: str | None, user: str) -> dict:
     old = store.schedules.require(ref)
+    _, error = next_fire(old, now())
+    if error is not None:  # stored before such crons were refused: do not make another
+        field = "timezone" if "time zone" in error else "cron"
+        raise ValidationError({field: error})
     name = name or f"{old['name']}-copy"
     store.schedules.check_name_free(name)
     stamp = iso(now())

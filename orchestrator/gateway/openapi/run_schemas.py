@@ -103,7 +103,10 @@ def schemas() -> dict[str, Schema]:
             ["type", "by"],
             closed=False,
         ),
-        "scheduled_for": maybe_time("The planned start of an `at` run."),
+        "scheduled_for": maybe_time(
+            "The planned start of an `at` run, or the due time of the schedule fire that "
+            "started it."
+        ),
         "created_at": maybe_time("When the run was requested."),
         "queued_at": maybe_time("When the run joined the queue."),
         "started_at": maybe_time("When the first attempt started."),

@@ -32,6 +32,7 @@ SCHEDULE_OUTPUT_EXAMPLE = {
     "created_by": "admin",
     "target_names": dict([_JOB, _PIPELINE]),
     "next_fire_at": NEXT_FIRE,
+    "next_fire_error": None,
     "last_fired_at": None,
 }
 

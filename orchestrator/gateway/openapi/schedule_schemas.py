@@ -16,7 +16,9 @@ day-of-week`: `*/10 * * * * *` fires every 10 seconds). A field takes `*`, a num
 (first Monday). When both day fields are restricted, a day matching either one fires (as in
 classic cron: `0 0 13 * FRI` fires on the 13th and on every Friday). Not supported: macros
 (`@daily`), a year field, hashed and random values (`H`, `R`). The fields are wall-clock time
-in `timezone`. A bad expression is a 400 `validation_error` naming `cron`."""
+in `timezone`. A bad expression is a 400 `validation_error` naming `cron`, and so is one
+that never fires (no time matches it within 10 years, like `0 0 31 2 *`; `0 0 29 2 *` is
+valid)."""
 
 TIMEZONE_TEXT = """IANA time zone name, exactly as spelled there (`Europe/Berlin`,
 `America/New_York`, `UTC`); offsets like `+02:00` are not zones. Default `UTC`. An unknown zone
@@ -117,10 +119,20 @@ def schemas() -> dict[str, Schema]:
             "additionalProperties": {"type": ["string", "null"]},
             "description": "Each target's ID mapped to its current name.",
         },
-        "next_fire_at": maybe_time("When it fires next (UTC); null while paused."),
+        "next_fire_at": maybe_time(
+            "When it fires next (UTC); null while paused, or when it cannot fire "
+            "(see `next_fire_error`)."
+        ),
+        "next_fire_error": {
+            "type": ["string", "null"],
+            "description": "Why the next fire time cannot be computed, else null: a cron "
+            "that names no existing day (stored before such crons were refused) or a time "
+            "zone missing from the server's time zone database. Such a schedule never fires "
+            "until it is edited.",
+        },
         "last_fired_at": maybe_time(
-            "When it last fired by itself (at a due time, or catching up at server start); "
-            "null if never. `POST /schedules/{id}/trigger` does not change it."
+            "When it last fired (at a due time, catching up at server start, or by "
+            "`POST /schedules/{id}/trigger`); null if never."
         ),
     }
     return {
