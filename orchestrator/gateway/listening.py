@@ -25,8 +25,9 @@ def bind(host: str, port: int) -> socket.socket:
         return socket.create_server((host, port), backlog=BACKLOG)
     except OSError as err:
         # create_server appends the address to strerror; the line names it once already.
-        if isinstance(err, socket.gaierror):
-            reason = f"unknown address ({err.strerror})"
+        # Name lookups fail with negative (getaddrinfo) error numbers.
+        if isinstance(err, socket.gaierror) or (err.errno or 0) < 0:
+            reason = "unknown host name"
         else:
             reason = os.strerror(err.errno) if err.errno else str(err)
         raise CannotListen(f"cannot listen on {host}:{port}: {reason}") from None
