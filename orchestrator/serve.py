@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 from typing import Any
 
@@ -19,6 +20,7 @@ from orchestrator.config import Config
 from orchestrator.errors import OrchestratorError
 from orchestrator.gateway.app import create_app
 from orchestrator.gateway.keys import Services
+from orchestrator.gateway.listening import CannotListen, bind
 from orchestrator.log import get_logger, setup_logging
 from orchestrator.watchdog import EXIT_MARGIN, Watchdog
 
@@ -26,6 +28,16 @@ log = get_logger("orchestrator.server")
 
 
 def serve_forever(config: Config, debug: bool) -> int:
+    try:
+        sock = bind(config.server.host, config.server.port)
+    except CannotListen as err:  # before the store, the first admin and the logs exist
+        print(f"error: {err.message}", file=sys.stderr)
+        return 1
+    with sock:
+        return _start(config, debug, sock)
+
+
+def _start(config: Config, debug: bool, sock: socket.socket) -> int:
     lg = config.logging
     try:
         logs = setup_logging(
@@ -72,7 +84,7 @@ def serve_forever(config: Config, debug: bool) -> int:
             backlog=runtime.backlog,
             store_health=runtime.store_health,
         )
-        return asyncio.run(_serve(config, create_app(services), runtime))
+        return asyncio.run(_serve(config, create_app(services), runtime, sock))
     except OrchestratorError as err:
         print(f"error: {err.message}", file=sys.stderr)
         return 1
@@ -81,16 +93,11 @@ def serve_forever(config: Config, debug: bool) -> int:
         logs.close()
 
 
-async def _serve(config: Config, app: web.Application, runtime: Any) -> int:
+async def _serve(config: Config, app: web.Application, runtime: Any, sock: socket.socket) -> int:
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     host, port = config.server.host, config.server.port
-    try:
-        await web.TCPSite(runner, host, port, backlog=1024).start()
-    except OSError as err:
-        print(f"error: cannot listen on {host}:{port}: {err.strerror or err}", file=sys.stderr)
-        await runner.cleanup()
-        return 1
+    await web.SockSite(runner, sock).start()
     log.info(
         "server started",
         url=f"http://{host}:{port}",

@@ -1,4 +1,4 @@
-"""A retried run points at its newest retry (`retried_by`), so nobody retries it twice unknowingly."""
+"""A retried run points at its newest retry (`retried_by`), so nobody retries it twice blindly."""
 
 from __future__ import annotations
 

@@ -31,11 +31,8 @@ def counts(store: Store, now: datetime) -> dict[str, Any]:
 
 
 def _owners(store: Store, definitions: Mapping[str, dict]) -> dict[str, Any]:
-    """Jobs or pipelines by the state of their latest run (`never_run` without one)."""
-    by_state: Counter[str] = Counter()
-    for owner_id in definitions:
-        last = store.runs.last_of(owner_id)
-        by_state[str(last["state"]) if last else "never_run"] += 1
+    """Jobs or pipelines by their state, as their own views show it (`RunHistory.state_of`)."""
+    by_state: Counter[str] = Counter(store.runs.state_of(owner_id) for owner_id in definitions)
     return {"total": len(definitions), "by_state": dict(by_state)}
 
 

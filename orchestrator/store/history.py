@@ -78,6 +78,12 @@ class RunHistory:
         runs = self.by_owner.get(owner_id)
         return self.records[runs[-1]] if runs else None
 
+    def state_of(self, owner_id: str) -> str:
+        """A job's or pipeline's state, the one definition that views, filters and /metrics
+        share: the state of its latest run that is not merely planned, or `never_run`."""
+        last = self.last_started_of(owner_id)
+        return str(last["state"]) if last else "never_run"
+
     def last_started_of(self, owner_id: str) -> dict | None:
         """The owner's latest run that is not merely planned for later (its state to show)."""
         for run_id in reversed(self.by_owner.get(owner_id, ())):

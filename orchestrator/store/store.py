@@ -77,7 +77,7 @@ class Store:
         planned = self.runs.planned_of(record["id"]) + self.schedule_fires(record["id"])
         return {
             "context_id": ids.context_id(record["id"]),
-            "state": last["state"] if last else "never_run",
+            "state": self.runs.state_of(record["id"]),
             "last_run_id": last["id"] if last else None,
             "next_run_at": min(planned) if planned else None,
         }

@@ -145,7 +145,7 @@ def schemas() -> dict[str, Schema]:
             {
                 **RUN_ID,
                 "description": "The newest run made by `POST /runs/{id}/retry` of this run "
-                "(its `trigger` is then `{\"type\": \"retry\", \"by\": <this run's ID>}`).",
+                '(its `trigger` is then `{"type": "retry", "by": <this run\'s ID>}`).',
             }
         ),
     }
