@@ -120,6 +120,9 @@ class ServerConfig:
     data_dir: str = key("./data", NAME)
     max_body_bytes: int = key(1048576, POSITIVE_INT)
     shutdown_grace: float = key(10.0, NOT_NEGATIVE)
+    max_connections: int = key(1000, POSITIVE_INT)
+    header_timeout: float = key(10.0, POSITIVE)
+    keepalive_timeout: float = key(75.0, POSITIVE)
 
 
 @dataclass(frozen=True)

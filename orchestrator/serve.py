@@ -18,6 +18,7 @@ from orchestrator import VERSION_DISPLAY
 from orchestrator.config import Config
 from orchestrator.errors import OrchestratorError
 from orchestrator.gateway.app import create_app
+from orchestrator.gateway.connections import make_runner
 from orchestrator.gateway.keys import Services
 from orchestrator.log import get_logger, setup_logging
 
@@ -75,7 +76,7 @@ def serve_forever(config: Config, debug: bool) -> int:
 
 
 async def _serve(config: Config, app: web.Application, runtime: Any) -> int:
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    runner = make_runner(app, config.server)
     await runner.setup()
     host, port = config.server.host, config.server.port
     try:
