@@ -60,7 +60,12 @@ def create_app(services: Services) -> web.Application:
     app.on_startup.append(functools.partial(waiting.start_waiters, svc=services))
     app.on_cleanup.append(waiting.stop_waiters)
     security = services.config.security
-    app[THROTTLE] = LoginThrottle(security.login_max_failures, security.login_window)
+    app[THROTTLE] = LoginThrottle(
+        security.login_max_failures,
+        security.login_window,
+        security.login_max_delay,
+        security.login_user_max_failures,
+    )
     for module in RESOURCES:
         app.router.add_routes(module.routes)
     return app
