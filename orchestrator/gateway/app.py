@@ -24,6 +24,7 @@ from orchestrator.gateway import (
     webhooks,
     webui,
 )
+from orchestrator.gateway.headers import add_security_headers
 from orchestrator.gateway.keys import PRINCIPALS, SERVICES, STREAMS, THROTTLE, Services
 from orchestrator.gateway.middlewares import audit, authenticate, errors
 from orchestrator.gateway.principal_cache import PrincipalCache
@@ -56,6 +57,7 @@ def create_app(services: Services) -> web.Application:
     app[SERVICES] = services
     app[PRINCIPALS] = PrincipalCache()
     app[STREAMS] = set()
+    app.on_response_prepare.append(add_security_headers)
     app.on_shutdown.append(system.end_streams)
     app.on_startup.append(functools.partial(waiting.start_waiters, svc=services))
     app.on_cleanup.append(waiting.stop_waiters)
