@@ -7,6 +7,7 @@ attached here, so adding a key is one line in one place (plus its line in conf/o
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import os
 from dataclasses import dataclass, field, fields
@@ -95,6 +96,25 @@ class Rule:
         return value
 
 
+@dataclass(frozen=True)
+class NetworksRule(Rule):
+    """A list of IP addresses or networks (CIDR): a YAML list, or comma-separated text."""
+
+    kind: type = tuple
+
+    def describe(self) -> str:
+        return "must be a list of IP addresses or networks such as 10.0.0.0/8"
+
+    def from_text(self, text: str) -> Any:
+        return self.check([part for part in text.split(",") if part.strip()])
+
+    def check(self, value: Any) -> Any:
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise ValueError(value)
+        # Normalized (10.1.2.3/8 -> 10.0.0.0/8); a typo is a ValueError here, not a silent miss.
+        return tuple(str(ipaddress.ip_network(v.strip(), strict=False)) for v in value)
+
+
 def _num(bound: float) -> str:
     return str(int(bound)) if float(bound).is_integer() else str(bound)
 
@@ -120,6 +140,10 @@ class ServerConfig:
     data_dir: str = key("./data", NAME)
     max_body_bytes: int = key(1048576, POSITIVE_INT)
     shutdown_grace: float = key(10.0, NOT_NEGATIVE)
+    max_connections: int = key(1000, POSITIVE_INT)
+    header_timeout: float = key(10.0, POSITIVE)
+    keepalive_timeout: float = key(75.0, POSITIVE)
+    trusted_proxies: tuple[str, ...] = key((), NetworksRule())
 
 
 @dataclass(frozen=True)
@@ -174,7 +198,9 @@ class SecurityConfig:
     session_ttl: int = key(86400, POSITIVE_INT)
     min_password_length: int = key(10, Rule(int, low=8, high=1000))
     login_max_failures: int = key(5, POSITIVE_INT)
-    login_window: float = key(300.0, POSITIVE)
+    login_window: float = key(3600.0, POSITIVE)
+    login_max_delay: float = key(900.0, POSITIVE)
+    login_user_max_failures: int = key(50, POSITIVE_INT)
     key_file: str = key("", TEXT)
 
 

@@ -19,6 +19,7 @@ from orchestrator import VERSION_DISPLAY
 from orchestrator.config import Config
 from orchestrator.errors import OrchestratorError
 from orchestrator.gateway.app import create_app
+from orchestrator.gateway.connections import make_runner
 from orchestrator.gateway.keys import Services
 from orchestrator.gateway.listening import CannotListen, bind
 from orchestrator.log import get_logger, setup_logging
@@ -94,7 +95,7 @@ def _start(config: Config, debug: bool, sock: socket.socket) -> int:
 
 
 async def _serve(config: Config, app: web.Application, runtime: Any, sock: socket.socket) -> int:
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    runner = make_runner(app, config.server)
     await runner.setup()
     host, port = config.server.host, config.server.port
     await web.SockSite(runner, sock).start()

@@ -53,6 +53,7 @@ def send(
     key: str | None = None,
     source: str | None = None,
     timeout: float = 15.0,
+    headers: dict[str, str] | None = None,
 ) -> Reply:
     """One request on a fresh connection. A live stream (`text/event-stream`) is not read: its
     status and headers are all a test needs, and its body never ends."""
@@ -60,7 +61,7 @@ def send(
     conn = http.client.HTTPConnection(
         "127.0.0.1", server.port, timeout=timeout, source_address=source_address
     )
-    headers = {"Content-Type": "application/json"}
+    headers = {"Content-Type": "application/json", **(headers or {})}
     if key is not None:
         headers["Authorization"] = f"Bearer {key}"
     try:
@@ -95,9 +96,16 @@ def add_account(server: ServerProcess, role: str, *, password: str | None = None
     return Account(user["id"], username, password, role, key["secret"], key["id"])
 
 
-def login(server: ServerProcess, username: str, password: str, source: str | None = None) -> Reply:
+def login(
+    server: ServerProcess,
+    username: str,
+    password: str,
+    source: str | None = None,
+    forwarded_for: str | None = None,
+) -> Reply:
     body = {"username": username, "password": password}
-    return send(server, "POST", "/auth/login", body, source=source)
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else None
+    return send(server, "POST", "/auth/login", body, source=source, headers=headers)
 
 
 def new_key(server: ServerProcess, key: str = "default", **fields: Any) -> dict[str, Any]:

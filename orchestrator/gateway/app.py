@@ -24,6 +24,7 @@ from orchestrator.gateway import (
     webhooks,
     webui,
 )
+from orchestrator.gateway.headers import add_security_headers
 from orchestrator.gateway.keys import PRINCIPALS, SERVICES, STREAMS, THROTTLE, Services
 from orchestrator.gateway.middlewares import audit, authenticate, errors
 from orchestrator.gateway.principal_cache import PrincipalCache
@@ -56,11 +57,17 @@ def create_app(services: Services) -> web.Application:
     app[SERVICES] = services
     app[PRINCIPALS] = PrincipalCache()
     app[STREAMS] = set()
+    app.on_response_prepare.append(add_security_headers)
     app.on_shutdown.append(system.end_streams)
     app.on_startup.append(functools.partial(waiting.start_waiters, svc=services))
     app.on_cleanup.append(waiting.stop_waiters)
     security = services.config.security
-    app[THROTTLE] = LoginThrottle(security.login_max_failures, security.login_window)
+    app[THROTTLE] = LoginThrottle(
+        security.login_max_failures,
+        security.login_window,
+        security.login_max_delay,
+        security.login_user_max_failures,
+    )
     for module in RESOURCES:
         app.router.add_routes(module.routes)
     return app

@@ -1,7 +1,9 @@
 """REST resource: sign-in with a password for a session token, sign-out, and who am I.
 
 Passwords are checked on a worker thread (scrypt is slow on purpose) and failed attempts are
-throttled per username and per client address. The answer never says which of the two was wrong.
+throttled per username and client (`security/throttle.py`), the client seen through trusted
+proxies; each lock is audited as `auth.locked`. The answer never says which of username and
+password was wrong.
 """
 
 from __future__ import annotations
@@ -12,12 +14,15 @@ from aiohttp import web
 
 from actors import messages as m
 from orchestrator.errors import OrchestratorError, Unauthorized
+from orchestrator.gateway.authorization import LOCKED
 from orchestrator.gateway.bridge import ask
+from orchestrator.gateway.client_address import client_address
 from orchestrator.gateway.http import read_json, reply, services
 from orchestrator.gateway.keys import THROTTLE
 from orchestrator.log import get_logger
 from orchestrator.models.fields import Checker
 from orchestrator.security.secrets import dummy_hash, verify_password
+from orchestrator.security.throttle import Lock
 
 routes = web.RouteTableDef()
 log = get_logger("orchestrator.security")
@@ -40,10 +45,10 @@ async def login(request: web.Request) -> web.Response:
     check.done()
     request["audit_user"] = username
     svc, throttle = services(request), request.app[THROTTLE]
-    keys = [f"user:{username}", f"client:{request.remote}"]
-    wait = throttle.retry_after(keys)
+    client = client_address(request)
+    wait = throttle.retry_after(username, client)
     if wait:
-        log.warning("sign-in throttled", username=username, client=request.remote)
+        log.warning("sign-in throttled", username=username, client=client, retry_after=wait)
         error = TooManyAttempts(
             f"Too many failed sign-ins; try again in {wait} s.", {"retry_after": wait}
         )
@@ -53,13 +58,32 @@ async def login(request: web.Request) -> web.Response:
     loop = asyncio.get_running_loop()
     good = await loop.run_in_executor(None, verify_password, password, stored)
     if not (good and record and record["enabled"]):
-        throttle.failed(keys)
-        log.warning("sign-in failed", username=username, client=request.remote)
+        for lock in throttle.failed(username, client):
+            _audit_lock(request, username, client, lock)
+        log.warning("sign-in failed", username=username, client=client)
         raise Unauthorized("Wrong username or password.")
-    throttle.succeeded(keys[:1])
+    throttle.succeeded(username, client)
     session = await ask(svc.storage, m.StartSession(record["id"], svc.config.security.session_ttl))
-    log.info("signed in", username=username, client=request.remote)
+    log.info("signed in", username=username, client=client)
     return reply(session)
+
+
+def _audit_lock(request: web.Request, username: str, client: str, lock: Lock) -> None:
+    """Sign-ins locked by failures are audited: who was locked out, from where, how long."""
+    log.warning(
+        "sign-in locked", username=username, client=client, scope=lock.scope, seconds=lock.seconds
+    )
+    entry = {
+        "user": username,
+        "role": None,
+        "action": LOCKED,
+        "target": username,
+        "outcome": "failure",
+        "status": 429,
+        "client": client,
+        "details": {"scope": lock.scope, "seconds": lock.seconds, "failures": lock.failures},
+    }
+    services(request).storage.tell(m.Audit(entry))
 
 
 def _with_retry_after(error: OrchestratorError, seconds: int) -> OrchestratorError:

@@ -10,6 +10,8 @@ from __future__ import annotations
 OPEN = "open"
 READER, WRITER, ADMIN = "reader", "writer", "admin"
 Rule = tuple[str, str | None]  # (minimum role or OPEN, audited action or None)
+LOCKED = "auth.locked"  # audited by the sign-in handler itself when failures lock a username
+EVENTS = (LOCKED,)  # audited actions that are no route's own
 
 
 def _definitions(kind: str, base: str, runnable: bool = True) -> dict[tuple[str, str], Rule]:

@@ -22,6 +22,7 @@ from orchestrator.errors import (
 )
 from orchestrator.gateway.authorization import OPEN, rule_for
 from orchestrator.gateway.bridge import ask
+from orchestrator.gateway.client_address import client_address
 from orchestrator.gateway.http import reply, services
 from orchestrator.gateway.keys import PRINCIPALS
 from orchestrator.log import get_logger
@@ -117,7 +118,7 @@ async def audit(request: web.Request, handler: Handler) -> web.StreamResponse:
         "target": target,
         "outcome": "success" if response.status < 400 else "failure",
         "status": response.status,
-        "client": request.remote,
+        "client": client_address(request),
         "details": details,
     }
     services(request).storage.tell(m.Audit(entry))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from orchestrator.gateway.authorization import OPEN, READER, RULES, rule_for
+from orchestrator.gateway.authorization import EVENTS, OPEN, READER, RULES, rule_for
 from orchestrator.gateway.openapi.common import error_ref
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
@@ -54,7 +54,7 @@ def apply_rules(paths: dict[str, Any]) -> None:
 
 def audited_actions() -> list[str]:
     """Every action name the audit trail can hold, as the route table lists them."""
-    return sorted({action for _, action in RULES.values() if action})
+    return sorted({action for _, action in RULES.values() if action} | set(EVENTS))
 
 
 def overview(paths: dict[str, Any]) -> str:

@@ -22,14 +22,17 @@ only the SHA-256 hash of each token: a lost token cannot be shown again, only re
 or whose user is disabled or deleted. 403 `forbidden`: the token is good but the user's role
 is below the one the operation needs.
 
-**Throttled sign-in.** After `security.login_max_failures` failed sign-ins (default 5) within
-`security.login_window` seconds (default 300) for one username, or from one client address,
-further sign-ins for that username or from that address are refused with 429
-`too_many_requests`, **even with the right password**, until the oldest of those failures
-leaves the window; the `Retry-After` header (and `details.retry_after`) says how many seconds
-that is. A successful sign-in clears the failures of its username. A wrong password, an
-unknown username and a disabled account all get the same 401, so that answers do not tell
-which usernames exist.
+**Throttled sign-in.** After `security.login_max_failures` failed sign-ins (default 5) of one
+username from one client, that client must wait before trying that username again, even with
+the right password: 429 `too_many_requests` with `Retry-After` (and `details.retry_after`)
+seconds, 2 s at first and twice as long after each further failure, up to
+`security.login_max_delay`. Other clients are not held back. Past
+`security.login_user_max_failures` failures of one username from all clients, every client
+that has failed lately waits too, but a client without failures still signs in. Failures are
+forgotten after `security.login_window` seconds without one; each lock is audited as
+`auth.locked`. Behind a reverse proxy listed in `server.trusted_proxies` the client is taken
+from `X-Forwarded-For`. A wrong password, an unknown username and a disabled account all get
+the same 401, so that answers do not tell which usernames exist.
 
 **Ending access.** `POST /auth/logout` ends the session it is sent with. A new password ends
 all the user's sessions (their API keys stay valid). Disabling or deleting a user revokes all
