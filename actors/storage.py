@@ -165,6 +165,8 @@ class StorageActor(Actor):
                 started, skipped = fire_targets(store, schedule_id)
                 self.pending_events.extend(run for _, run in started)
                 return started, skipped
+            case m.FindCut():
+                return ops.cut_job_runs(store)
             case m.Recover():
                 webhook_ops.close_pending_deliveries(store)
                 return ops.recover(store)

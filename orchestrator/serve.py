@@ -39,8 +39,15 @@ def serve_forever(config: Config, debug: bool) -> int:
     except OSError as err:
         print(f"error: cannot write logs in {config.log_dir}: {err}", file=sys.stderr)
         return 1
+    from orchestrator.execution.users import protect_data_dir, resolve_run_as
     from orchestrator.runtime import Runtime
 
+    try:
+        job_user = resolve_run_as(config.execution.run_as)
+    except OrchestratorError as err:
+        print(f"error: {err.message}", file=sys.stderr)
+        logs.close()
+        return 1
     try:
         runtime = Runtime(config)
     except Exception as err:  # noqa: BLE001 - one readable line, the traceback in the log
@@ -48,6 +55,7 @@ def serve_forever(config: Config, debug: bool) -> int:
         print(f"error: cannot open the store at {config.store_path}: {err}", file=sys.stderr)
         logs.close()
         return 1
+    protect_data_dir(config.data_dir, job_user)
     try:
         created = runtime.bootstrap_admin(
             os.environ.get("ORCH_ADMIN_PASSWORD") or None,

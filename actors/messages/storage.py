@@ -131,6 +131,11 @@ class ResetContext:
 
 
 @dataclass(frozen=True)
+class FindCut:
+    """After a start, before `Recover`: replies the job runs a crash left going (records)."""
+
+
+@dataclass(frozen=True)
 class Recover:
     """After a start: mark cut runs interrupted; replies the planned runs to arm again."""
 

@@ -103,6 +103,10 @@ def attempt_record(number: int, result: Any) -> dict[str, Any]:
     }
 
 
+HIDDEN = frozenset({"env", "process"})
+
+
 def public_run(run: dict[str, Any]) -> dict[str, Any]:
-    """The API view of a run: the extra env values of the request are not shown back."""
-    return {k: v for k, v in run.items() if k != "env"}
+    """The API view of a run: the extra env values of the request are not shown back, nor the
+    process mark kept for recovery."""
+    return {k: v for k, v in run.items() if k not in HIDDEN}

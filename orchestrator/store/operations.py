@@ -154,6 +154,15 @@ def resolve_contexts(store: Store, names: Iterable[str]) -> dict[str, str]:
     return found
 
 
+def cut_job_runs(store: Store) -> list[dict]:
+    """The job runs a crash left going, whose processes may still be alive (read only)."""
+    return [
+        dict(run)
+        for run in store.runs.records.values()
+        if run["kind"] == "job" and run["state"] in CUT_BY_RESTART
+    ]
+
+
 def recover(store: Store) -> dict[str, list]:
     """After a restart: runs cut by it become `interrupted`.
 
