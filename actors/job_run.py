@@ -82,7 +82,8 @@ class JobRunActor(PooledActor):
                 self._finish(RunState.FAILED, err.message)
                 return
             command, context_env = substitute(command, contents.__getitem__)
-        env = {**job["env"], **job["secret_env"], **self.run.get("env", {}), **context_env}
+        env = {**job["env"], **job["secret_env"], **self.run.get("env", {})}
+        env.update(self.run.get("secret_env") or {}, **context_env)
         env.update(ORCH_RUN_ID=self.run["id"], ORCH_JOB_ID=job["id"], ORCH_JOB_NAME=job["name"])
         env["ORCH_CONTEXT_ID"] = ids.context_id(job["id"])
         self.spec = AttemptSpec(

@@ -104,9 +104,9 @@ class StorageActor(Actor):
                 return page(found, limit, cursor, lambda record: self.show(kind, record))
             case m.GetDefinition(ref, kind):
                 return self.defs(kind).require(ref)
-            case m.CreateRun(kind, ref, trigger, at, env, retry_of, pipeline_run_id):
+            case m.CreateRun(kind, ref, trigger, at, env, retry_of, pipeline_run_id, secrets):
                 owner, run = ops.new_run_request(
-                    store, kind, ref, trigger, at, env, retry_of, pipeline_run_id
+                    store, kind, ref, trigger, at, env, retry_of, pipeline_run_id, secrets
                 )
                 self.pending_events.append(run)
                 return owner, run

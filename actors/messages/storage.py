@@ -83,6 +83,7 @@ class CreateRun:
     env: dict[str, str] = field(default_factory=dict)
     retry_of: str | None = None
     pipeline_run_id: str | None = None
+    secret_env: dict[str, str] = field(default_factory=dict)  # sealed in the store
 
 
 @dataclass(frozen=True)

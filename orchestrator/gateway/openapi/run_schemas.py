@@ -35,6 +35,7 @@ RUN_EXAMPLE = {
     ],
     "pipeline_run_id": None,
     "waiting": None,
+    "secret_env": {},
 }
 
 CONTEXT_EXAMPLE = {
@@ -137,6 +138,13 @@ def schemas() -> dict[str, Schema]:
             }
         ),
         "waiting": {"type": ["string", "null"], "description": WAITING_TEXT},
+        "secret_env": {
+            "type": "object",
+            "additionalProperties": {"type": "string", "const": "***"},
+            "description": "The names of the run-time `secret_env` given when the run was "
+            "requested (or inherited from its pipeline run or the retried run), each value "
+            "shown as `***`. The run-time `env` is not shown back.",
+        },
     }
     required = ["id", "kind", "owner_id", "owner_name", "state", "trigger", "attempts"]
     return {
