@@ -55,7 +55,7 @@ class TestRunAs:
             assert data.stat().st_mode & 0o777 == 0o700  # the server closed it
             store = data / "orchestrator.sqlite"
             command = f"id -u; echo HOME=$HOME; cat {data}/secret.key || echo refused; "
-            command += f"test -r {store} && echo store-readable; true"
+            command += f"test -r {store} && echo store-readable; grep CapEff /proc/self/status"
             body = {"name": "who", "command": command, "workdir": "/tmp"}
             status, job = server.request("POST", "/jobs", body)
             assert status == 201, job
@@ -67,6 +67,7 @@ class TestRunAs:
             assert "HOME=/nonexistent" in out
             assert "refused" in out and key not in out
             assert "store-readable" not in out
+            assert "CapEff:\t0000000000000000" in out  # no privilege left to the job
         finally:
             server.stop()
 

@@ -76,7 +76,25 @@ def resolve_run_as(value: str) -> JobUser | None:
             "or give it CAP_SETUID and CAP_SETGID, or leave run_as empty.",
             {"key": "execution.run_as"},
         )
+    if user.uid != os.geteuid() and os.geteuid() != 0:
+        _clear_ambient_capabilities()
     return user
+
+
+def _clear_ambient_capabilities() -> None:
+    """A non-root server holds CAP_SETUID through its ambient set (systemd's
+    AmbientCapabilities), which every child would inherit: a job could make itself root. The
+    server keeps its own permitted capabilities; only what passes to children is cleared."""
+    import ctypes
+
+    pr_cap_ambient, clear_all = 47, 4
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(pr_cap_ambient, clear_all, 0, 0, 0) != 0:
+        raise ConfigError(
+            "execution.run_as: cannot keep the server's capabilities from its jobs "
+            f"(prctl failed: {os.strerror(ctypes.get_errno())}); run the server as root.",
+            {"key": "execution.run_as"},
+        )
 
 
 def can_switch_users() -> bool:
