@@ -11,6 +11,7 @@ process meant to outlive it must start its own session, e.g. with `setsid`).
 from __future__ import annotations
 
 import errno
+import functools
 import logging
 import os
 import subprocess
@@ -211,8 +212,10 @@ def stop_now(proc: subprocess.Popen[bytes], tree: ProcessTree) -> None:
             stream.close()
 
 
+@functools.cache
 def default_launch() -> Launch:
-    """The server's user and the default pass-through (executors built without a config)."""
+    """The server's user and the default pass-through (executors built without a config),
+    built once: `spawn` alone (the benchmark's shell floor) must not filter on every call."""
     from orchestrator.config_schema import DEFAULT_PASSTHROUGH
 
     return Launch(DEFAULT_PASSTHROUGH)
