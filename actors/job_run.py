@@ -82,7 +82,8 @@ class JobRunActor(PooledActor):
                 self._finish(RunState.FAILED, err.message)
                 return
             command, context_env = substitute(command, contents.__getitem__)
-        env = {**job["env"], **job["secret_env"], **self.run.get("env", {}), **context_env}
+        env = {**job["env"], **job["secret_env"], **self.run.get("env", {})}
+        env.update(self.run.get("secret_env") or {}, **context_env)
         env.update(ORCH_RUN_ID=self.run["id"], ORCH_JOB_ID=job["id"], ORCH_JOB_NAME=job["name"])
         env["ORCH_CONTEXT_ID"] = ids.context_id(job["id"])
         self.spec = AttemptSpec(
@@ -99,11 +100,14 @@ class JobRunActor(PooledActor):
         number = len(self.run["attempts"]) + 1
         self.run.update(state=RunState.RUNNING, error=None)
         self.run["started_at"] = self.run["started_at"] or iso(now())
-        self.settings.storage.tell(m.SaveRun(dict(self.run)))
-        self.log.debug("attempt started", attempt=number)
         self.execution = self.settings.executor.start(
             replace(self.spec), lambda result: self.actor_ref.tell(m.AttemptDone(result))
         )
+        # Saved once the process runs, with what finds its tree after a crash of the server
+        # (the result, told to this actor, is saved after this in any case).
+        self.run["process"] = getattr(self.execution, "process", None)
+        self.settings.storage.tell(m.SaveRun(dict(self.run)))
+        self.log.debug("attempt started", attempt=number, process=self.run["process"])
 
     def _attempt_done(self, result: Any) -> None:
         self.execution = None

@@ -91,8 +91,8 @@ class PipelineRunActor(OnDemandActor):
 
     def _launch(self, step: dict) -> None:
         step.update(state="queued", attempts=step["attempts"] + 1)
-        env = self.run.get("env", {})
-        self.supervisor.tell(m.StartStep(self.run["id"], step["id"], step["job_id"], env))
+        env, secrets = self.run.get("env", {}), self.run.get("secret_env", {})
+        self.supervisor.tell(m.StartStep(self.run["id"], step["id"], step["job_id"], env, secrets))
 
     def _step_done(self, step: dict, run: dict, stdout: str) -> None:
         step.update(state=run["state"], run_id=run["id"] or step["run_id"])

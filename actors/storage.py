@@ -58,9 +58,9 @@ class StorageActor(CommittingActor):
                 return page(found, limit, cursor, lambda record: self.show(kind, record))
             case m.GetDefinition(ref, kind):
                 return self.defs(kind).require(ref)
-            case m.CreateRun(kind, ref, trigger, at, env, retry_of, pipeline_run_id):
+            case m.CreateRun(kind, ref, trigger, at, env, retry_of, pipeline_run_id, secrets):
                 owner, run = ops.new_run_request(
-                    store, kind, ref, trigger, at, env, retry_of, pipeline_run_id
+                    store, kind, ref, trigger, at, env, retry_of, pipeline_run_id, secrets
                 )
                 self.pending_events.append(run)
                 return owner, run
@@ -120,6 +120,8 @@ class StorageActor(CommittingActor):
                 started, skipped = fire_targets(store, schedule_id, due, marks)
                 self.pending_events.extend(run for _, run in started)
                 return started, skipped
+            case m.FindCut():
+                return ops.cut_job_runs(store)
             case m.Recover():
                 webhook_ops.close_pending_deliveries(store)
                 return ops.recover(store)

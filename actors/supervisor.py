@@ -73,8 +73,8 @@ class SupervisorActor(Actor):
                 return self._cancel(self.storage.ask(m.GetRun(ref)))
             case m.StartPlanned(run_id):
                 self._start_planned(run_id)
-            case m.StartStep(pipeline_run_id, step_id, job_id, env):
-                self._start_step(pipeline_run_id, step_id, job_id, env)
+            case m.StartStep(pipeline_run_id, step_id, job_id, env, secrets):
+                self._start_step(pipeline_run_id, step_id, job_id, env, secrets)
             case m.RunFinished(run, stdout):
                 self._ended(run, stdout)
             case m.PipelineFinished(run_id):
@@ -156,12 +156,14 @@ class SupervisorActor(Actor):
         self.storage.tell(m.SaveRun(run))
         self.begin(run, owner)
 
-    def _start_step(self, pipeline_run_id: str, step_id: str, job_id: str, env: dict) -> None:
+    def _start_step(
+        self, pipeline_run_id: str, step_id: str, job_id: str, env: dict, secrets: dict
+    ) -> None:
         parent = self.pipelines.get(pipeline_run_id)
         if parent is None:
             return
         trigger = {"type": "pipeline", "by": pipeline_run_id}
-        message = m.CreateRun("job", job_id, trigger, None, env, None, pipeline_run_id)
+        message = m.CreateRun("job", job_id, trigger, None, env, None, pipeline_run_id, secrets)
         try:
             job, run = self.storage.ask(message)
         except (NotFound, Conflict) as err:

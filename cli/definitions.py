@@ -165,7 +165,8 @@ def copy_command(kind: Kind) -> click.Command:
 
 
 def run_command(kind: Kind, view: View | None = None) -> click.Command:
-    """`run ID [--wait] [--at TIME] [--env K=V]...`; `view` reshapes the run for the table."""
+    """`run ID [--wait] [--at TIME] [--env K=V]... [--secret-env K=V]...`; `view` reshapes the
+    run for the table."""
 
     def shown(state: State, run: Mapping[str, Any]) -> Mapping[str, Any]:
         return view(run) if view is not None and state.out.is_table else run
@@ -181,7 +182,14 @@ def run_command(kind: Kind, view: View | None = None) -> click.Command:
         multiple=True,
         metavar="K=V",
         callback=parse_pairs,
-        help="Extra environment variable for this run (repeatable).",
+        help="Extra environment variable for this run, stored as given (repeatable).",
+    )
+    @click.option(
+        "--secret-env",
+        multiple=True,
+        metavar="K=V",
+        callback=parse_pairs,
+        help="Secret variable for this run: encrypted at rest, shown as *** (repeatable).",
     )
     @wait_timeout_option
     @pass_state
@@ -191,9 +199,11 @@ def run_command(kind: Kind, view: View | None = None) -> click.Command:
         wait: bool,
         at: str | None,
         env: dict[str, str] | None,
+        secret_env: dict[str, str] | None,
         timeout: float,
     ) -> None:
-        body = {key: value for key, value in (("at", at), ("env", env)) if value is not None}
+        given = (("at", at), ("env", env), ("secret_env", secret_env))
+        body = {key: value for key, value in given if value is not None}
         route = kind.item(ref, "run")
         if not wait:
             run = state.client.post(route, body or None)

@@ -84,7 +84,11 @@ class Config:
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """Every key by section, in the order of conf/orchestrator.yaml."""
-        return {name: asdict(getattr(self, name)) for name in SECTIONS}
+        # Lists are kept as tuples (frozen sections) but shown as lists, as YAML writes them.
+        return {
+            name: {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(sect).items()}
+            for name, sect in ((name, getattr(self, name)) for name in SECTIONS)
+        }
 
 
 def _absolute(path: str) -> Path:

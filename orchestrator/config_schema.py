@@ -33,6 +33,8 @@ class Rule:
         """The phrase after "must": "be an integer between 1 and 65535"."""
         if self.kind is bool:
             return "must be true or false"
+        if self.kind is tuple:
+            return "must be a list of non-empty strings (in text: separated by commas)"
         if self.choices:
             return "must be one of " + ", ".join(self.choices)
         if self.kind is str:
@@ -56,6 +58,8 @@ class Rule:
             return self.check(int(text.strip()))
         if self.kind is float:
             return self.check(float(text.strip()))
+        if self.kind is tuple:
+            return self.check([part.strip() for part in text.split(",") if part.strip()])
         return self.check(text)
 
     def check(self, value: Any) -> Any:
@@ -68,6 +72,12 @@ class Rule:
             if not isinstance(value, bool):
                 raise ValueError(value)
             return value
+        if self.kind is tuple:
+            if not isinstance(value, list | tuple):
+                raise ValueError(value)
+            if not all(isinstance(item, str) and item.strip() for item in value):
+                raise ValueError(value)
+            return tuple(item.strip() for item in value)
         if self.kind is str:
             if isinstance(value, os.PathLike):
                 value = os.fspath(value)
@@ -131,6 +141,14 @@ POSITIVE = Rule(float, low=0, exclusive_low=True)
 NOT_NEGATIVE = Rule(float, low=0)
 POSITIVE_INT = Rule(int, low=1)
 COUNT = Rule(int, low=0)
+# What jobs inherit of the server's environment by default: enough for a shell to find its
+# programs, locale and temporary directory (the Windows names matter only there).
+DEFAULT_PASSTHROUGH = (
+    "PATH", "HOME", "LANG", "LANGUAGE", "LC_*", "TZ", "TMPDIR", "USER", "LOGNAME", "SHELL",
+    "TERM", "SYSTEMROOT", "SYSTEMDRIVE", "COMSPEC", "PATHEXT", "WINDIR", "TEMP", "TMP",
+    "USERPROFILE", "APPDATA", "LOCALAPPDATA", "PROGRAMDATA", "PROGRAMFILES",
+    "PROGRAMFILES(X86)", "COMMONPROGRAMFILES", "NUMBER_OF_PROCESSORS", "PROCESSOR_ARCHITECTURE",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -171,6 +189,8 @@ class ExecutionConfig:
     kill_grace: float = key(5.0, NOT_NEGATIVE)
     max_cpu_percent: float = key(100.0, Rule(float, low=0, high=100, exclusive_low=True))
     min_free_memory_mb: int = key(0, COUNT)
+    env_passthrough: tuple[str, ...] = key(DEFAULT_PASSTHROUGH, Rule(tuple))
+    run_as: str = key("", TEXT)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ from actors.timekeeper import Timekeeper
 from orchestrator.config import Config
 from orchestrator.events import EventHub
 from orchestrator.execution.leftovers import stop_leftovers
-from orchestrator.execution.local import LocalExecutor
+from orchestrator.execution.local import Launch, LocalExecutor
+from orchestrator.execution.users import resolve_run_as
 from orchestrator.log import get_logger
 from orchestrator.models.fields import now
 from orchestrator.models.job import JobDefaults
@@ -77,7 +78,9 @@ class Runtime:
         settings = RunSettings(
             storage=self.storage,
             timekeeper=self.timekeeper,
-            executor=LocalExecutor(),
+            executor=LocalExecutor(
+                Launch(config.execution.env_passthrough, resolve_run_as(config.execution.run_as))
+            ),
             max_output_bytes=jobs.max_output_bytes,
             kill_grace=config.execution.kill_grace,
             notifier=self.notifier,
@@ -98,13 +101,17 @@ class Runtime:
         )
 
     def recover(self) -> None:
-        """Cut runs left going by a crash, and arm again the runs planned for later."""
+        """Cut runs left going by a crash, and arm again the runs planned for later.
+
+        Their processes are stopped before the runs are marked interrupted: a crash during this
+        leaves them marked running, so the next start stops what is left of them again.
+        """
+        stop_leftovers(self.storage.ask(m.FindCut()), self.config.execution.kill_grace)
         found = self.storage.ask(m.Recover())
         if found["cut"]:
             log.warning("runs cut by the last stop are interrupted", runs=len(found["cut"]))
             message = "Runs were cut by the last stop of the server and are now interrupted."
             self.notifier.tell(m.SystemError(message, {"runs": found["cut"]}))
-            stop_leftovers(set(found["cut"]), self.config.execution.kill_grace)
         self.supervisor.ask(m.ArmPlanned(tuple(found["planned"])))
         self.supervisor.ask(m.StartSchedules())
         self.storage.tell(m.Purge(now()))  # retention once at start, then every hour

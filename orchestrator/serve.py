@@ -53,8 +53,15 @@ def _start(config: Config, debug: bool, sock: socket.socket) -> int:
     except OSError as err:
         print(f"error: cannot write logs in {config.log_dir}: {err}", file=sys.stderr)
         return 1
+    from orchestrator.execution.users import protect_data_dir, resolve_run_as
     from orchestrator.runtime import Runtime
 
+    try:
+        job_user = resolve_run_as(config.execution.run_as)
+    except OrchestratorError as err:
+        print(f"error: {err.message}", file=sys.stderr)
+        logs.close()
+        return 1
     try:
         runtime = Runtime(config)
     except OrchestratorError as err:  # a locked data directory, a lost or damaged store
@@ -66,6 +73,7 @@ def _start(config: Config, debug: bool, sock: socket.socket) -> int:
         print(f"error: cannot open the store at {config.store_path}: {err}", file=sys.stderr)
         logs.close()
         return 1
+    protect_data_dir(config.data_dir, job_user)
     try:
         created = runtime.bootstrap_admin(
             os.environ.get("ORCH_ADMIN_PASSWORD") or None,

@@ -155,6 +155,12 @@ def check_config(obj: tuple[Config, bool]) -> None:
     """Load and validate the configuration, then print it."""
     import yaml
 
+    from orchestrator.execution.users import resolve_run_as
+
+    try:
+        resolve_run_as(obj[0].execution.run_as)  # the user must exist and be reachable
+    except OrchestratorError as err:
+        raise click.ClickException(err.message) from None
     click.echo(yaml.safe_dump(obj[0].to_dict(), sort_keys=False).rstrip())
 
 

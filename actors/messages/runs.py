@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 # --- Supervisor ----------------------------------------------------------------------------
@@ -46,6 +46,7 @@ class StartStep:
     step_id: str
     job_id: str
     env: dict[str, str]
+    secret_env: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,7 @@ class CreateRun:
     env: dict[str, str] = field(default_factory=dict)
     retry_of: str | None = None
     pipeline_run_id: str | None = None
+    secret_env: dict[str, str] = field(default_factory=dict)  # sealed in the store
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,11 @@ class ListContexts:
 @dataclass(frozen=True)
 class ResetContext:
     ref: str
+
+
+@dataclass(frozen=True)
+class FindCut:
+    """After a start, before `Recover`: replies the job runs a crash left going (records)."""
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,9 @@ class Execution:
         self._cancelled = False
         self._waker: Callable[[], None] | None = None
         self._result: AttemptResult | None = None
+        # Set by the executor once the process runs: what finds its tree again after a crash
+        # (`pid`, `sid` and `started`, the leader's start time that tells a reused PID apart).
+        self.process: dict | None = None
 
     @property
     def cancelled(self) -> bool:

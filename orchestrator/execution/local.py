@@ -11,6 +11,7 @@ process meant to outlive it must start its own session, e.g. with `setsid`).
 from __future__ import annotations
 
 import errno
+import functools
 import logging
 import os
 import subprocess
@@ -18,12 +19,14 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from orchestrator.execution.environment import inherited
 from orchestrator.execution.handle import DoneCallback, Execution
 from orchestrator.execution.model import AttemptResult, AttemptSpec, Outcome, describe_timeout
 from orchestrator.execution.output import CappedBuffer, Watcher
 from orchestrator.execution.substitution import needs_delayed_expansion
 from orchestrator.execution.thread_watch import ThreadWatcher
-from orchestrator.execution.tree import ProcessTree, clear_leftovers, tree_of
+from orchestrator.execution.tree import ProcessTree, clear_leftovers, process_mark, tree_of
+from orchestrator.execution.users import JobUser
 from orchestrator.threadpool import POOL
 
 log = logging.getLogger(__name__)
@@ -33,8 +36,21 @@ WINDOWS = os.name == "nt"
 DRAIN_AFTER_KILL = 1.0
 
 
+class Launch:
+    """How every attempt's process starts: the inherited environment and the user it runs as."""
+
+    def __init__(self, passthrough: tuple[str, ...], user: JobUser | None = None) -> None:
+        self.user = user
+        # The server's environment does not change while it runs: filter it once.
+        self.env = {**inherited(passthrough), **(user.environment() if user else {})}
+        self.identity = user.popen_options() if user else {}
+
+
 class LocalExecutor:
     """Runs attempts on this machine with the platform shell."""
+
+    def __init__(self, launch: Launch | None = None) -> None:
+        self.launch = launch or default_launch()
 
     def start(self, spec: AttemptSpec, on_done: DoneCallback) -> Execution:
         """Start the process here, watch it on a pooled thread, and return its handle at once.
@@ -43,7 +59,7 @@ class LocalExecutor:
         overlaps with the command running instead of delaying its start.
         """
         handle = Execution()
-        attempt = _Attempt(spec, handle, on_done)
+        attempt = _Attempt(spec, handle, on_done, self.launch)
         if attempt.guarded(attempt.begin):
             try:
                 POOL.submit(lambda: attempt.guarded(attempt.watch))
@@ -55,8 +71,11 @@ class LocalExecutor:
 class _Attempt:
     """One attempt from start to result: `begin` on the caller's thread, `watch` on a pooled one."""
 
-    def __init__(self, spec: AttemptSpec, handle: Execution, on_done: DoneCallback) -> None:
+    def __init__(
+        self, spec: AttemptSpec, handle: Execution, on_done: DoneCallback, launch: Launch
+    ) -> None:
         self.spec = spec
+        self.launch = launch
         self.handle = handle
         self.on_done = on_done
         self.started_at = datetime.now(UTC)
@@ -101,11 +120,12 @@ class _Attempt:
             self.finish(Outcome.CANCELLED, error="cancelled")
             return False
         try:
-            self.proc = spawn(self.spec)
+            self.proc = spawn(self.spec, self.launch)
         except (OSError, ValueError, subprocess.SubprocessError) as exc:
             self.finish(Outcome.ERROR, error=f"could not start: {describe_failure(exc)}")
             return False
         self.tree = tree_of(self.proc.pid)
+        self.handle.process = process_mark(self.proc.pid)
         try:
             self.watcher = new_watcher(self.proc, self.out, self.err)
         except (OSError, RuntimeError) as exc:  # out of descriptors or threads: stop the tree
@@ -192,9 +212,23 @@ def stop_now(proc: subprocess.Popen[bytes], tree: ProcessTree) -> None:
             stream.close()
 
 
-def spawn(spec: AttemptSpec) -> subprocess.Popen[bytes]:
-    """Start the platform shell on the command, leading a new process group."""
-    env = {**os.environ, **spec.env} if spec.env else None
+@functools.cache
+def default_launch() -> Launch:
+    """The server's user and the default pass-through (executors built without a config),
+    built once: `spawn` alone (the benchmark's shell floor) must not filter on every call."""
+    from orchestrator.config_schema import DEFAULT_PASSTHROUGH
+
+    return Launch(DEFAULT_PASSTHROUGH)
+
+
+def spawn(spec: AttemptSpec, launch: Launch | None = None) -> subprocess.Popen[bytes]:
+    """Start the platform shell on the command, leading a new process group.
+
+    The environment is the filtered part of the server's (never its ORCH_* secrets) with the
+    attempt's own variables on top.
+    """
+    launch = launch or default_launch()
+    env = {**launch.env, **spec.env}
     pipes = {"stdin": subprocess.DEVNULL, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
     if WINDOWS:
         return subprocess.Popen(
@@ -211,6 +245,7 @@ def spawn(spec: AttemptSpec) -> subprocess.Popen[bytes]:
         env=env,
         bufsize=0,
         start_new_session=True,
+        **launch.identity,
         **pipes,
     )
 

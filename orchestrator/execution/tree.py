@@ -103,6 +103,16 @@ def tree_of(pid: int) -> ProcessTree:
     return WindowsTree(pid) if os.name == "nt" else ProcessGroup(pid)
 
 
+def process_mark(pid: int) -> dict:
+    """What identifies the tree led by `pid` after a crash of the server: its session on POSIX
+    (the leader's PID), and the leader's start time, so that a reused PID is not mistaken."""
+    try:
+        started: float | None = psutil.Process(pid).create_time()
+    except psutil.Error:  # it ended already: only the ORCH_RUN_ID search can find leftovers
+        started = None
+    return {"pid": pid, "sid": None if os.name == "nt" else pid, "started": started}
+
+
 def clear_leftovers(tree: ProcessTree, grace: float) -> None:
     """Stop what outlived the leader: terminate, allow `grace` seconds, then kill."""
     if not tree.leftovers():

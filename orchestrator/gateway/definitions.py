@@ -113,7 +113,14 @@ def run_route(kind: str) -> Callable[[web.Request], Awaitable[web.Response]]:
         wait = query_bool(request, "wait")
         timeout = query_float(request, "timeout", default=60.0, maximum=86400.0)
         trigger = {"type": "api", "by": user_of(request)}
-        message = m.CreateRun(kind, request.match_info["id"], trigger, wanted["at"], wanted["env"])
+        message = m.CreateRun(
+            kind,
+            request.match_info["id"],
+            trigger,
+            wanted["at"],
+            wanted["env"],
+            secret_env=wanted["secret_env"],
+        )
         return await start_run(request, message, wait, timeout)
 
     return run

@@ -61,6 +61,9 @@ async def retry_run(request: web.Request) -> web.Response:
         raise Conflict(f"Run {old['id']} is still {old['state']}; it cannot be retried.")
     trigger = {"type": "retry", "by": old["id"]}
     retry_of = old["id"] if old["kind"] == "pipeline" else None
-    env = old.get("env", {})  # the retry runs with the same extra environment
-    message = m.CreateRun(old["kind"], old["owner_id"], trigger, None, env, retry_of)
+    env = old.get("env", {})  # the retry runs with the same extra environment and secrets
+    secrets = old.get("secret_env") or {}
+    message = m.CreateRun(
+        old["kind"], old["owner_id"], trigger, None, env, retry_of, secret_env=secrets
+    )
     return await start_run(request, message, wait=False, timeout=0)

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from orchestrator.models.fields import Checker, iso
+from orchestrator.models.job import SECRET_MASK
 
 
 class RunState(StrEnum):
@@ -48,14 +49,17 @@ class TriggerType(StrEnum):
 
 
 def validate_run_request(body: Any) -> dict[str, Any]:
-    """Check the optional body of `POST /jobs/{id}/run`: `at` and `env`."""
+    """Check the optional body of `POST /jobs/{id}/run`: `at`, `env` and `secret_env`.
+
+    `env` is stored as given; `secret_env` is sealed in the store and masked in every answer."""
     if body is None:
-        return {"at": None, "env": {}}
-    check = Checker(body, {"at", "env"})
+        return {"at": None, "env": {}, "secret_env": {}}
+    check = Checker(body, {"at", "env", "secret_env"})
     at = check.time("at") if body.get("at") is not None else None
     env = check.string_map("env") if "env" in body else {}
+    secret_env = check.string_map("secret_env") if "secret_env" in body else {}
     check.done()
-    return {"at": at, "env": env or {}}
+    return {"at": at, "env": env or {}, "secret_env": secret_env or {}}
 
 
 def new_run(
@@ -85,6 +89,7 @@ def new_run(
         "attempts": [],
         "truncated": False,
         "env": {},
+        "secret_env": {},
         "pipeline_run_id": None,
         "waiting": None,
     }
@@ -103,8 +108,13 @@ def attempt_record(number: int, result: Any) -> dict[str, Any]:
     }
 
 
+HIDDEN = frozenset({"env", "process"})
+
+
 def public_run(run: dict[str, Any]) -> dict[str, Any]:
-    """The API view of a run: the extra env values of the request are not shown back."""
-    shown = {k: v for k, v in run.items() if k != "env"}
+    """The API view of a run: the extra env values of the request are not shown back, nor the
+    process mark kept for recovery; run-time secrets show their names only."""
+    shown = {k: v for k, v in run.items() if k not in HIDDEN}
+    shown["secret_env"] = {name: SECRET_MASK for name in run.get("secret_env") or {}}
     shown.setdefault("retried_by", None)  # only runs that were retried store it
     return shown

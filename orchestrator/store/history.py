@@ -7,21 +7,26 @@ can be large and are read rarely, so they stay in their own table until asked fo
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 
 from orchestrator import ids
 from orchestrator.errors import NotFound
 from orchestrator.metrics.window import WINDOW, RunWindow
+from orchestrator.security.crypto import SecretBox
 from orchestrator.store.tables import Table
 
 ACTIVE = frozenset({"scheduled", "queued", "running", "retrying"})
 
 
 class RunHistory:
-    def __init__(self, runs: Table, outputs: Table) -> None:
+    """`box` seals the run-time `secret_env` of a run on disk; in memory it stays open, for the
+    run that needs it and for a retry that reuses it."""
+
+    def __init__(self, runs: Table, outputs: Table, box: SecretBox | None = None) -> None:
         self.table = runs
         self.outputs = outputs
+        self.box = box
         self.records: dict[str, dict] = {}
         self.by_owner: dict[str, list[str]] = {}
         self.active: Counter[str] = Counter()  # owner ID -> runs scheduled, queued or running
@@ -34,6 +39,8 @@ class RunHistory:
         self.window.loading = True
         stored = sorted((v for _, v in runs.items()), key=lambda r: r.get("created_at") or "")
         for run in stored:
+            if run.get("secret_env") and box is not None:
+                run = _with_secrets(run, box.open)
             self._index(run)
         self.window.loaded()
         self.window.horizon = RunWindow().horizon  # later saves: each read moves the window
@@ -62,7 +69,20 @@ class RunHistory:
 
     def save(self, run: dict) -> None:
         self._index(run)
-        self.table.put(run["id"], run)
+        self.table.put(run["id"], self._sealed(run))
+
+    def _sealed(self, run: dict) -> dict:
+        if not run.get("secret_env") or self.box is None:
+            return run
+        return _with_secrets(run, self.box.seal)
+
+    def reseal(self, box: SecretBox) -> int:
+        """Write again, sealed by `box`, every run that holds secrets (key rotation)."""
+        self.box = box
+        holding = [run for run in self.records.values() if run.get("secret_env")]
+        for run in holding:
+            self.table.put(run["id"], self._sealed(run))
+        return len(holding)
 
     def require(self, ref: str) -> dict:
         run_id = ids.as_id(ref, "R")
@@ -149,3 +169,8 @@ class RunHistory:
 
     def output(self, run_id: str) -> dict:
         return self.outputs.get(run_id) or {"stdout": "", "stderr": "", "truncated": False}
+
+
+def _with_secrets(run: dict, change: Callable[[str], str]) -> dict:
+    """A copy of the run with each run-time secret value passed through `change`."""
+    return {**run, "secret_env": {k: change(v) for k, v in run["secret_env"].items()}}

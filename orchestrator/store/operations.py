@@ -96,7 +96,12 @@ def _uses(pipeline: dict, job_id: str) -> bool:
 
 
 def create_run(
-    store: Store, owner: dict, trigger: dict, at: datetime | None, env: dict
+    store: Store,
+    owner: dict,
+    trigger: dict,
+    at: datetime | None,
+    env: dict,
+    secret_env: dict | None = None,
 ) -> dict[str, Any]:
     """Record a run of a job or pipeline: `scheduled` when `at` is in the future, else `queued`."""
     stamp = now()
@@ -106,6 +111,7 @@ def create_run(
     kind = "job" if owner["id"].startswith("J") else "pipeline"
     run = new_run(store.fresh_id("R"), kind, owner, trigger, iso(stamp), planned)
     run["env"] = env
+    run["secret_env"] = dict(secret_env or {})  # sealed on disk by the run history
     store.runs.save(run)
     return run
 
@@ -119,12 +125,13 @@ def new_run_request(
     env: dict,
     retry_of: str | None = None,
     pipeline_run_id: str | None = None,
+    secret_env: dict | None = None,
 ) -> tuple[dict, dict]:
     """Record a run of a job or pipeline given by ID or name; returns (owner, run)."""
     owner = store.definitions(kind).require(ref)
     if not owner.get("enabled", True):
         raise Conflict(f"The {kind} '{owner['name']}' is disabled; enable it to run it.")
-    run = create_run(store, owner, trigger, at, env)
+    run = create_run(store, owner, trigger, at, env, secret_env)
     run["pipeline_run_id"] = pipeline_run_id
     if kind == "pipeline":
         run["steps"] = run_steps(owner, store.runs.require(retry_of) if retry_of else None)
@@ -161,6 +168,15 @@ def resolve_contexts(store: Store, names: Iterable[str]) -> dict[str, str]:
                 f"The reference $$({name}) is ambiguous: {err.message}", {"reference": name}
             ) from None
     return found
+
+
+def cut_job_runs(store: Store) -> list[dict]:
+    """The job runs a crash left going, whose processes may still be alive (read only)."""
+    return [
+        dict(run)
+        for run in store.runs.records.values()
+        if run["kind"] == "job" and run["state"] in CUT_BY_RESTART
+    ]
 
 
 def recover(store: Store) -> dict[str, list]:

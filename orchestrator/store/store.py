@@ -39,7 +39,7 @@ class Store:
         self.schedules = Definitions("S", "schedule", self.tables["schedules"], self.box)
         self.webhooks = Definitions("W", "webhook", self.tables["webhooks"], self.box, ("secret",))
         self.marks: dict[str, dict] = dict(self.tables["schedule_marks"].items())
-        self.runs = RunHistory(self.tables["runs"], self.tables["outputs"])
+        self.runs = RunHistory(self.tables["runs"], self.tables["outputs"], self.box)
         self.contexts: dict[str, dict] = dict(self.tables["contexts"].items())
         self.audit = AuditTrail(self.tables["audit"], log_dir)
 
@@ -49,7 +49,7 @@ class Store:
     def reseal(self, box: SecretBox) -> int:
         """Seal every secret again with `box` (whose first key is the new one) and commit."""
         kinds = (self.jobs, self.pipelines, self.schedules, self.webhooks)
-        count = sum(d.reseal(box) for d in kinds)
+        count = sum(d.reseal(box) for d in kinds) + self.runs.reseal(box)
         self.box = box
         self.tables["meta"].put("key_check", box.check_value())
         self.flush()

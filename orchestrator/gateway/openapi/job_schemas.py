@@ -136,7 +136,13 @@ def schemas() -> dict[str, Schema]:
                 ),
                 "env": string_map(
                     "Extra environment variables for this run only (for a pipeline run, for "
-                    "the job run of each of its steps)."
+                    "the job run of each of its steps). Stored as given, in plain text: put "
+                    "passwords and tokens in `secret_env`."
+                ),
+                "secret_env": string_map(
+                    "Secret environment variables for this run only, on top of `env`: "
+                    "encrypted in the store, shown as `***` in every answer, reused by a retry "
+                    "of the run (and passed to each step of a pipeline run)."
                 ),
             }
         ),

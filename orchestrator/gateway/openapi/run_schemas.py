@@ -36,6 +36,7 @@ RUN_EXAMPLE = {
     "pipeline_run_id": None,
     "retried_by": None,
     "waiting": None,
+    "secret_env": {},
 }
 
 CONTEXT_EXAMPLE = {
@@ -148,6 +149,13 @@ def schemas() -> dict[str, Schema]:
                 '(its `trigger` is then `{"type": "retry", "by": <this run\'s ID>}`).',
             }
         ),
+        "secret_env": {
+            "type": "object",
+            "additionalProperties": {"type": "string", "const": "***"},
+            "description": "The names of the run-time `secret_env` given when the run was "
+            "requested (or inherited from its pipeline run or the retried run), each value "
+            "shown as `***`. The run-time `env` is not shown back.",
+        },
     }
     required = ["id", "kind", "owner_id", "owner_name", "state", "trigger", "attempts"]
     return {
