@@ -17,6 +17,7 @@ import click
 from cli import (
     VERSION_DISPLAY,
     audit,
+    backup,
     contexts,
     jobs,
     keys,
@@ -181,6 +182,7 @@ cli.add_command(monitoring.metrics)
 cli.add_command(monitoring.status)
 cli.add_command(transfer.export)
 cli.add_command(transfer.import_command)
+cli.add_command(backup.backup)
 
 
 def main() -> None:
