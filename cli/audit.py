@@ -20,6 +20,7 @@ def _outcome(record: Mapping[str, Any]) -> str:
 
 
 AUDIT_COLUMNS = [
+    Column("ID", "id", shrink=False),
     Column("TIME", "time", when, shrink=False),
     Column("USER", "user"),
     Column("ACTION", "action"),

@@ -14,7 +14,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, BinaryIO
 
 log = logging.getLogger("orchestrator.cli.http")
 
@@ -160,6 +160,21 @@ class ApiClient:
 
     def delete(self, route: str, params: Mapping[str, Any] | None = None) -> Any:
         return self.request("DELETE", route, params=params)
+
+    def download(self, route: str, sink: BinaryIO, timeout: float | None = None) -> int:
+        """POST to `route` and copy the answer's bytes into `sink`; return how many."""
+        started = time.perf_counter()
+        total = 0
+        with self._open("POST", route, None, None, timeout, accept="*/*") as resp:
+            try:
+                while chunk := resp.read(1 << 20):
+                    sink.write(chunk)
+                    total += len(chunk)
+            except OSError as err:
+                raise self._unreachable(err) from None
+        elapsed = (time.perf_counter() - started) * 1000
+        log.info("download POST %s -> %d bytes in %.0f ms", route, total, elapsed)
+        return total
 
     def events(self, route: str, params: Mapping[str, Any] | None = None) -> Iterator[Any]:
         """Yield the decoded `data:` payload of each Server-Sent Event until the stream ends."""

@@ -17,10 +17,11 @@ import click
 from cli.client import path
 from cli.fields import fields_body, require_fields, with_options
 from cli.params import TimeType, parse_pairs
+from cli.run_view import show_run
 from cli.runs import limit_option, list_runs, state_option, wait_timeout_option
 from cli.state import State, pass_state
-from cli.table import Column
-from cli.waiting import RUN_FORMATS, RUN_ORDER, report, wait_for_run
+from cli.table import Column, aligned  # noqa: F401 - aligned: re-exported for the groups
+from cli.waiting import report, wait_for_run
 
 # States a job or pipeline shows: that of its latest run, or never_run.
 OWNER_STATES = (
@@ -37,8 +38,6 @@ OWNER_STATES = (
 )
 # The server's answer may take as long as the wait it was asked for; allow a margin on top.
 WAIT_MARGIN = 30.0
-
-View = Callable[[Mapping[str, Any]], Mapping[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -124,18 +123,6 @@ def update(state: State, kind: Kind, ref: str, body: dict[str, Any]) -> None:
     kind.show(state, state.client.patch(kind.item(ref), body))
 
 
-def aligned(rows: Iterable[Iterable[Any]]) -> str:
-    """Rows of cells as lines with aligned columns, for multi-line fields of a details view."""
-    texts = [["-" if cell is None else str(cell) for cell in row] for row in rows]
-    if not texts:
-        return "-"
-    count = max(len(row) for row in texts)
-    widths = [max(len(row[i]) for row in texts if i < len(row)) for i in range(count)]
-    return "\n".join(
-        "  ".join(text.ljust(widths[i]) for i, text in enumerate(row)).rstrip() for row in texts
-    )
-
-
 def delete_command(kind: Kind, force_help: str | None = None) -> click.Command:
     """`delete ID [--force]`; without `force_help` the kind has no --force."""
 
@@ -164,12 +151,8 @@ def copy_command(kind: Kind) -> click.Command:
     return copy
 
 
-def run_command(kind: Kind, view: View | None = None) -> click.Command:
-    """`run ID [--wait] [--at TIME] [--env K=V]... [--secret-env K=V]...`; `view` reshapes the
-    run for the table."""
-
-    def shown(state: State, run: Mapping[str, Any]) -> Mapping[str, Any]:
-        return view(run) if view is not None and state.out.is_table else run
+def run_command(kind: Kind) -> click.Command:
+    """`run ID [--wait] [--at TIME] [--env K=V]... [--secret-env K=V]...`."""
 
     @click.command("run", help=f"Start a run of the {kind.noun} now (or --at a time).")
     @click.argument("ref", metavar="ID")
@@ -206,13 +189,12 @@ def run_command(kind: Kind, view: View | None = None) -> click.Command:
         body = {key: value for key, value in given if value is not None}
         route = kind.item(ref, "run")
         if not wait:
-            run = state.client.post(route, body or None)
-            state.out.item(shown(state, run), RUN_ORDER, RUN_FORMATS)
+            show_run(state, state.client.post(route, body or None))
             return
         deadline = time.monotonic() + timeout
         params = {"wait": True, "timeout": f"{timeout:g}"}
         run = state.client.post(route, body or None, params=params, timeout=timeout + WAIT_MARGIN)
-        report(state, shown(state, wait_for_run(state.client, run, deadline)), timeout)
+        report(state, wait_for_run(state.client, run, deadline), timeout)
 
     return run
 

@@ -17,6 +17,7 @@ import click
 from cli import (
     VERSION_DISPLAY,
     audit,
+    backup,
     contexts,
     jobs,
     keys,
@@ -102,12 +103,16 @@ class RootGroup(click.Group):
             hint = f" (see '{err.ctx.command_path} --help')" if err.ctx else ""
             click.echo(f"error: {err.format_message()}{hint}", err=True)
             code = err.exit_code
-        except click.ClickException as err:
+        except Failure as err:
             err.show()
+            code = err.exit_code
+        except click.ClickException as err:
+            # Click's own "Error: ..." would be a second prefix; every error line is "error: ".
+            click.echo(f"error: {err.format_message()}", err=True)
             code = err.exit_code
         except click.Abort as err:
             interrupted = isinstance(err.__cause__, KeyboardInterrupt | EOFError)
-            click.echo("interrupted" if interrupted else "aborted", err=True)
+            click.echo("error: interrupted" if interrupted else "error: aborted", err=True)
             code = INTERRUPTED if interrupted else 1
         except OSError as err:
             if not isinstance(err, BrokenPipeError) and err.errno != errno.EPIPE:
@@ -127,6 +132,7 @@ class RootGroup(click.Group):
     "--api-key", metavar="KEY", help="API key. [default: $ORCH_API_KEY, the CLI config file]"
 )
 @click.option(
+    "-o",
     "--output",
     type=click.Choice(FORMATS, case_sensitive=False),
     default="table",
@@ -181,6 +187,39 @@ cli.add_command(monitoring.metrics)
 cli.add_command(monitoring.status)
 cli.add_command(transfer.export)
 cli.add_command(transfer.import_command)
+cli.add_command(backup.backup)
+
+
+def _late_output(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """`-o/--output` given after the command: it wins over the one before it."""
+    state = ctx.find_object(State)
+    if value is not None and state is not None:
+        state.output_format = value.lower()
+
+
+def accept_output_everywhere(command: click.Command) -> None:
+    """Give every command its own `-o/--output`, so that `runs list -o json` works like
+    `-o json runs list`. `export` keeps `-o` for its file (as before) and takes `--output`."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            accept_output_everywhere(sub)
+        return
+    taken = {opt for param in command.params for opt in getattr(param, "opts", [])}
+    if "--output" in taken:
+        return
+    names = ["--output"] if "-o" in taken else ["-o", "--output"]
+    command.params.append(
+        click.Option(
+            names,
+            type=click.Choice(FORMATS, case_sensitive=False),
+            expose_value=False,
+            callback=_late_output,
+            help="Output format, as the global option (which it overrides).",
+        )
+    )
+
+
+accept_output_everywhere(cli)
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from cli.table import Column, cell, render, terminal_width
+from cli.table import Column, cell, render, terminal_width, when
 
 FORMATS = ("table", "json", "yaml")
 
@@ -28,6 +28,12 @@ def dump(doc: Any, fmt: str) -> str:
 
 
 Formats = Mapping[str, Callable[[Any], str]]
+# Fields holding a time besides the `*_at` ones; tables show every time the same way (`when`).
+TIME_FIELDS = frozenset({"scheduled_for", "time", "since", "until"})
+
+
+def is_time_field(key: str) -> bool:
+    return key.endswith("_at") or key in TIME_FIELDS
 
 
 def details(
@@ -48,6 +54,8 @@ def details(
             text = formats[key](value).splitlines() or [""]
             lines.append(key.ljust(pad) + text[0])
             lines.extend(" " * pad + line for line in text[1:])
+        elif isinstance(value, str) and is_time_field(key):
+            lines.append(key.ljust(pad) + when(value))
         elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
             lines.append(key)
             lines.extend(" " * pad + "- " + cell(element) for element in value)

@@ -126,21 +126,6 @@ def _definition_steps(steps: Any, states: Mapping[str, str]) -> str:
     return aligned(rows)
 
 
-def _run_steps(steps: Any) -> str:
-    """A small table of a run's steps: id, state, the step's job run, the job."""
-    rows = [["STEP", "STATE", "RUN", "JOB"]]
-    for step in steps if isinstance(steps, list) else []:
-        rows.append([step.get("id"), step.get("state"), step.get("run_id"), step.get("job_id")])
-    return aligned(rows)
-
-
-def run_view(run: Mapping[str, Any]) -> Mapping[str, Any]:
-    """A pipeline run for the table, its steps as a small table of their own."""
-    if "steps" not in run:
-        return run
-    return {**run, "steps": _run_steps(run["steps"])}
-
-
 def show_pipeline(state: State, pipeline: Any, states: Mapping[str, str] | None = None) -> None:
     if not state.out.is_table or not isinstance(pipeline, Mapping):
         state.out.item(pipeline)
@@ -198,5 +183,5 @@ pipelines.add_command(
     delete_command(PIPELINE, "Delete even if schedules target it (and drop it from them).")
 )
 pipelines.add_command(copy_command(PIPELINE))
-pipelines.add_command(run_command(PIPELINE, run_view))
+pipelines.add_command(run_command(PIPELINE))
 pipelines.add_command(runs_command(PIPELINE))

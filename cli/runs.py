@@ -8,9 +8,11 @@ import time
 import click
 
 from cli.client import path
+from cli.run_view import schedule_names, show_run, trigger_text
 from cli.state import State, pass_state
 from cli.table import Column, seconds, when
-from cli.waiting import DEFAULT_WAIT, RUN_FORMATS, RUN_ORDER, report, wait_for_run
+from cli.wait_option import wait_timeout_option
+from cli.waiting import DEFAULT_WAIT, report, wait_for_run
 
 RUN_STATES = (
     "scheduled",
@@ -28,7 +30,7 @@ RUN_COLUMNS = [
     Column("ID", "id", shrink=False),
     Column("OWNER", lambda run: run.get("owner_name") or run.get("owner_id")),
     Column("STATE", "state", shrink=False),
-    Column("TRIGGER", lambda run: (run.get("trigger") or {}).get("type")),
+    Column("TRIGGER", "trigger"),
     Column("STARTED", "started_at", when, shrink=False),
     Column("DURATION", "duration", seconds, shrink=False),
     Column("EXIT", "exit_code", shrink=False),
@@ -44,20 +46,22 @@ state_option = click.option(
 limit_option = click.option(
     "--limit", type=click.IntRange(1, 1000), help="At most this many runs (newest first)."
 )
-wait_timeout_option = click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=DEFAULT_WAIT,
-    show_default=True,
-    metavar="S",
-    help="Seconds to wait before giving up (exit code 1).",
+wait_timeout_option = wait_timeout_option(
+    DEFAULT_WAIT, "Seconds to wait before giving up (exit code 1)."
 )
 
 
 def list_runs(state: State, params: dict) -> None:
     """Print a runs list answer; shared with `jobs runs` and later `pipelines runs`."""
     doc = state.client.get("/runs", params)
-    state.out.items(doc, RUN_COLUMNS, empty="No runs.")
+    columns = RUN_COLUMNS
+    if state.out.is_table and isinstance(doc, dict):
+        names = schedule_names(state.client, doc.get("items") or [])
+        trigger = Column(
+            "TRIGGER", lambda run: trigger_text(run.get("trigger"), names, with_id=False)
+        )
+        columns = [trigger if c.header == "TRIGGER" else c for c in RUN_COLUMNS]
+    state.out.items(doc, columns, empty="No runs.")
 
 
 @click.group()
@@ -83,7 +87,7 @@ def list_command(
 @pass_state
 def get(state: State, run_id: str) -> None:
     """Show one run with its attempts."""
-    state.out.item(state.client.get(path("runs", run_id)), RUN_ORDER, RUN_FORMATS)
+    show_run(state, state.client.get(path("runs", run_id)))
 
 
 @runs.command("output")
@@ -109,8 +113,7 @@ def output(state: State, run_id: str) -> None:
 @pass_state
 def cancel(state: State, run_id: str) -> None:
     """Cancel a scheduled, queued or running run."""
-    run = state.client.post(path("runs", run_id, "cancel"))
-    state.out.item(run, RUN_ORDER, RUN_FORMATS)
+    show_run(state, state.client.post(path("runs", run_id, "cancel")))
 
 
 @runs.command("retry")
@@ -118,8 +121,7 @@ def cancel(state: State, run_id: str) -> None:
 @pass_state
 def retry(state: State, run_id: str) -> None:
     """Start a new run of what this run ran (for a pipeline, only its failed steps)."""
-    run = state.client.post(path("runs", run_id, "retry"))
-    state.out.item(run, RUN_ORDER, RUN_FORMATS)
+    show_run(state, state.client.post(path("runs", run_id, "retry")))
 
 
 @runs.command("wait")

@@ -48,8 +48,8 @@ def target_names(schedule: Mapping[str, Any]) -> list[str]:
     return [names.get(target) or target for target in schedule.get("targets") or []]
 
 
-# No ID column: names are unique and every command takes them, and 80 columns are few.
 SCHEDULE_COLUMNS = [
+    Column("ID", "id", shrink=False),
     Column("NAME", "name"),
     Column("CRON", "cron", shrink=False),
     Column("TIMEZONE", "timezone"),

@@ -129,3 +129,15 @@ def render(rows: Iterable[Mapping[str, Any]], columns: list[Column], width: int 
         padded = [clip(text, widths[index]).ljust(widths[index]) for index, text in enumerate(line)]
         lines.append(GAP.join(padded).rstrip())
     return "\n".join(lines)
+
+
+def aligned(rows: Iterable[Iterable[Any]]) -> str:
+    """Rows of cells as lines with aligned columns, for multi-line fields of a details view."""
+    texts = [["-" if cell is None else str(cell) for cell in row] for row in rows]
+    if not texts:
+        return "-"
+    count = max(len(row) for row in texts)
+    widths = [max(len(row[i]) for row in texts if i < len(row)) for i in range(count)]
+    return "\n".join(
+        "  ".join(text.ljust(widths[i]) for i, text in enumerate(row)).rstrip() for row in texts
+    )

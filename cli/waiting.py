@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from cli.client import ApiClient, path
+from cli.run_view import show_run
 from cli.state import State
 from cli.table import cell, seconds, when
 
@@ -107,7 +108,7 @@ def verdict(run: Mapping[str, Any], waited: float) -> str | None:
 
 def report(state: State, run: Mapping[str, Any], waited: float) -> None:
     """Print the run, then exit 1 with a one-line reason unless it succeeded."""
-    state.out.item(run, RUN_ORDER, RUN_FORMATS)
+    show_run(state, run)
     problem = verdict(run, waited)
     if problem is not None:
         click.echo(f"error: {problem}", err=True)

@@ -22,6 +22,7 @@ from cli.errors import Failure
 from cli.fields import description_option, enabled_option, file_option, name_option
 from cli.state import State, pass_state
 from cli.table import Column, cell, seconds, when
+from cli.wait_option import wait_timeout_option
 
 EVENTS = ("job.succeeded", "job.failed", "pipeline.succeeded", "pipeline.failed", "system.error")
 WEBHOOK_ORDER = ("id", "name", "enabled", "url", "events", "secret", "description")
@@ -35,6 +36,7 @@ def _last_state(webhook: Mapping[str, Any]) -> str:
 
 
 WEBHOOK_COLUMNS = [
+    Column("ID", "id", shrink=False),
     Column("NAME", "name"),
     Column("ENABLED", "enabled", shrink=False),
     Column("EVENTS", "events"),
@@ -137,13 +139,8 @@ def _delivery(state: State, ref: str, delivery_id: str) -> Mapping[str, Any] | N
 
 @webhooks.command("test")
 @click.argument("ref", metavar="ID")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0),
-    default=10.0,
-    show_default=True,
-    metavar="S",
-    help="Seconds to wait for the outcome; 0 sends without waiting.",
+@wait_timeout_option(
+    10.0, "Seconds to wait for the outcome; 0 sends without waiting.", allow_zero=True
 )
 @pass_state
 def test(state: State, ref: str, timeout: float) -> None:

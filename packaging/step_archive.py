@@ -2,7 +2,9 @@
 
 Layout inside `orchestrator-<version>-<os>-<arch>/`: `bin/` (both binaries), `conf/`
 (orchestrator.yaml, every key with its default), `service/` (the system's service definition),
-the system's install script at the top, and README, LICENSE, CHANGELOG and DEPLOYMENT. Linux and
+the system's install script at the top, README (packaging/README-release.md: a first run with the
+binaries), LICENSE, CHANGELOG and DEPLOYMENT, and `docs/` (the user guides and the screenshots
+they embed). Linux and
 macOS get a .tar.gz that keeps the executable bits; Windows gets a .zip. Entries are sorted and
 owned by root (0/0), so two builds of the same files differ only by their timestamps, which
 follow SOURCE_DATE_EPOCH when it is set.
@@ -13,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import tarfile
 import time
 import zipfile
@@ -20,6 +23,7 @@ from pathlib import Path
 
 from buildkit import PACKAGING, BuildError, system_name
 
+IMAGE_LINK = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
 EXECUTABLE = 0o755
 REGULAR = 0o644
 # (source, name in the archive, executable) per system, besides the binaries.
@@ -46,16 +50,34 @@ def archive_members(root: Path, binaries: list[Path]) -> list[tuple[Path, str, b
     members.append((root / "conf" / "orchestrator.yaml", "conf/orchestrator.yaml", False))
     members += SERVICE_FILES[system_name()]
     for source, name in (
-        ("README.md", "README.md"),
+        ("packaging/README-release.md", "README.md"),
         ("LICENSE", "LICENSE"),
         ("CHANGELOG.md", "CHANGELOG.md"),
         ("docs/deployment.md", "DEPLOYMENT.md"),
     ):
         members.append((root / source, name, False))
+    members += user_docs(root)
     missing = [str(source) for source, _, _ in members if not source.is_file()]
     if missing:
         raise BuildError(f"files for the archive are missing: {', '.join(missing)}")
     return sorted(members, key=lambda member: member[1])
+
+
+def user_docs(root: Path) -> list[tuple[Path, str, bool]]:
+    """The user guides (`docs/*.md`) and the screenshots they embed, under `docs/`: the
+    archive's README links to them, and they link to each other."""
+    docs = root / "docs"
+    guides = sorted(docs.glob("*.md"))
+    images = sorted(
+        {
+            (docs / target).resolve()
+            for guide in guides
+            for target in IMAGE_LINK.findall(guide.read_text(encoding="utf-8"))
+            if not target.startswith(("http:", "https:"))
+        }
+    )
+    base = root.resolve()
+    return [(p, p.resolve().relative_to(base).as_posix(), False) for p in (*guides, *images)]
 
 
 def make_archive(root: Path, binaries: list[Path], dist: Path, stem: str) -> tuple[Path, Path]:

@@ -61,6 +61,7 @@ EXPECTED_ROUTES = {
     ("GET", "/config/export"),
     ("POST", "/config/import"),
     ("POST", "/system/purge"),
+    ("POST", "/system/backup"),
 }
 # Routes that are not part of the API: the home redirect, Swagger UI's files and the web UI.
 NOT_API_PREFIXES = ("/docs/", "/ui")

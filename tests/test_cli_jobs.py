@@ -146,7 +146,9 @@ class TestRunWait:
     def test_success_exits_0(self, cli: Cli, tmp_path: Path):
         """run --wait prints the finished run and exits 0 when it succeeded."""
         job = create_job(cli, tmp_path, "echo waited")
-        result = cli("--output", "json", "jobs", "run", job["name"], "--wait", "--timeout", "60")
+        result = cli(
+            "--output", "json", "jobs", "run", job["name"], "--wait", "--wait-timeout", "60"
+        )
         assert result.returncode == 0, result.stderr
         run = json.loads(result.stdout)
         assert run["state"] == "succeeded" and run["exit_code"] == 0
@@ -155,7 +157,7 @@ class TestRunWait:
     def test_failure_exits_1(self, cli: Cli, tmp_path: Path):
         """run --wait exits 1 when the run fails, still printing it, with the reason on stderr."""
         job = create_job(cli, tmp_path, "exit 3")
-        result = cli("--output", "json", "jobs", "run", job["id"], "--wait", "--timeout", "60")
+        result = cli("--output", "json", "jobs", "run", job["id"], "--wait", "--wait-timeout", "60")
         assert result.returncode == 1
         run = json.loads(result.stdout)
         assert (run["state"], run["exit_code"]) == ("failed", 3)
@@ -178,14 +180,16 @@ class TestRunWait:
         job = create_job(cli, tmp_path)
         run = json.loads(cli("--output", "json", "jobs", "run", job["id"]).stdout)
         assert run["id"].startswith("R") and run["state"] in {"queued", "running", "succeeded"}
-        assert cli("runs", "wait", run["id"], "--timeout", "60").returncode == 0
+        assert cli("runs", "wait", run["id"], "--wait-timeout", "60").returncode == 0
         listed = json.loads(cli("--output", "json", "jobs", "runs", job["name"]).stdout)
         assert [item["id"] for item in listed["items"]] == [run["id"]]
 
     def test_wait_gives_up_after_timeout(self, cli: Cli, tmp_path: Path):
         """run --wait --timeout stops waiting for a longer run, prints it, and exits 1."""
         job = create_job(cli, tmp_path, "sleep 3")
-        result = cli("--output", "json", "jobs", "run", job["id"], "--wait", "--timeout", "0.5")
+        result = cli(
+            "--output", "json", "jobs", "run", job["id"], "--wait", "--wait-timeout", "0.5"
+        )
         assert result.returncode == 1
         assert json.loads(result.stdout)["state"] in {"queued", "running"}
         assert "still" in result.stderr and result.stderr.count("\n") == 1

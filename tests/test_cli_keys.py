@@ -82,7 +82,7 @@ class TestAudit:
         assert future["items"] == []
         table = cli("audit", "--target", made["id"])
         lines = table.stdout.splitlines()
-        assert lines[0].split() == ["TIME", "USER", "ACTION", "TARGET", "OUTCOME"]
+        assert lines[0].split() == ["ID", "TIME", "USER", "ACTION", "TARGET", "OUTCOME"]
         assert "user.update" in lines[1] and "success 200" in lines[1]
         assert max(len(line) for line in lines) <= 80
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from cli.table import when
 from tests.cli_helpers import Cli, as_json, cli_for, field, make_job, make_pipeline
 from tests.support import ServerProcess
 
@@ -38,11 +39,12 @@ class TestRun:
         """run --wait exits 0 when the pipeline succeeded and shows each step's state."""
         job = make_job(server, tmp_path)
         pipeline = make_pipeline(cli, f"one={job['id']}", f"two={job['id']}")
-        result = cli("pipelines", "run", pipeline["name"], "--wait", "--timeout", "60")
+        result = cli("pipelines", "run", pipeline["name"], "--wait", "--wait-timeout", "60")
         assert result.returncode == 0, result.stderr
         lines = result.stdout.splitlines()
         assert any(line.split()[:2] == ["state", "succeeded"] for line in lines)
-        steps = [line.split() for line in lines if job["id"] in line]
+        # The steps table names each step's job by name, not by ID.
+        steps = [line.split() for line in lines if line.split()[-1:] == [job["name"]]]
         assert [(row[-4], row[-3]) for row in steps] == [("one", "succeeded"), ("two", "succeeded")]
 
     def test_wait_failure_exits_1(self, cli: Cli, server: ServerProcess, tmp_path: Path):
@@ -77,7 +79,7 @@ class TestRun:
         run = as_json(cli("--output", "json", "pipelines", "run", pipeline["id"], "--at", "1h"))
         assert run["state"] == "scheduled"
         shown = cli("pipelines", "get", pipeline["id"]).stdout
-        assert field(shown, "next_run_at") == run["scheduled_for"]
+        assert field(shown, "next_run_at") == when(run["scheduled_for"])
         listed = as_json(cli("--output", "json", "pipelines", "runs", pipeline["name"]))
         assert [item["id"] for item in listed["items"]] == [run["id"]]
         assert cli("runs", "cancel", run["id"]).returncode == 0

@@ -73,7 +73,7 @@ class TestRuns:
         body = {"name": f"job-{uuid.uuid4().hex[:8]}", "command": "sleep 1", "workdir": "/"}
         job = server.request("POST", "/jobs", body)[1]
         run = server.request("POST", f"/jobs/{job['id']}/run")[1]
-        result = cli("--output", "json", "runs", "wait", run["id"], "--timeout", "30")
+        result = cli("--output", "json", "runs", "wait", run["id"], "--wait-timeout", "30")
         assert result.returncode == 0, result.stderr
         assert json.loads(result.stdout)["state"] == "succeeded"
 

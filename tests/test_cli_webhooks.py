@@ -41,8 +41,8 @@ class TestDefinitions:
         assert field(shown.stdout, "url") == receiver.url
         assert field(shown.stdout, "deliveries") == "none yet"
         listed = cli("webhooks", "list")
-        row = next(line for line in listed.stdout.splitlines() if line.startswith(hook["name"]))
-        assert row.split()[1:3] == ["yes", "job.failed,"]
+        row = next(line for line in listed.stdout.splitlines() if line.startswith(hook["id"]))
+        assert row.split()[1:4] == [hook["name"], "yes", "job.failed,"]
 
     def test_update_and_delete(self, cli: Cli, server: ServerProcess, receiver: Receiver):
         """update changes only what is given (--event replaces the list); delete removes it."""
@@ -89,7 +89,7 @@ class TestDelivery:
         """A receiver answering 404 makes test exit 1 with the status on one line."""
         with Receiver(statuses=(404,) * 10) as refusing:
             hook = create(cli, refusing.url)
-            result = cli("webhooks", "test", hook["id"], "--timeout", "5")
+            result = cli("webhooks", "test", hook["id"], "--wait-timeout", "5")
             assert refusing.received
         assert result.returncode == 1 and result.stderr.count("\n") == 1
         assert "HTTP 404" in result.stderr
@@ -97,7 +97,9 @@ class TestDelivery:
     def test_without_waiting_and_disabled(self, cli: Cli, receiver: Receiver):
         """--timeout 0 only names the delivery; a disabled webhook is the server's 409."""
         hook = create(cli, receiver.url)
-        sent = as_json(cli("--output", "json", "webhooks", "test", hook["id"], "--timeout", "0"))
+        sent = as_json(
+            cli("--output", "json", "webhooks", "test", hook["id"], "--wait-timeout", "0")
+        )
         assert sent["delivery_id"].startswith("D")
         cli("webhooks", "update", hook["id"], "--disabled")
         refused = cli("webhooks", "test", hook["id"])

@@ -19,26 +19,30 @@ RUN = {"id": "R0123456789AB", "kind": "job", "state": "succeeded", "env": {"TOKE
 
 
 class TestSignature:
-    def test_rfc_4231_vector(self):
-        """The signature is HMAC-SHA256 in hex, checked against RFC 4231's test case 2."""
-        expected = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
-        assert d.signature("Jefe", b"what do ya want for nothing?") == f"sha256={expected}"
+    def test_hmac_sha256_of_timestamp_dot_payload(self):
+        """The signature is `sha256=` and the hex HMAC-SHA256 of `<timestamp>.<payload>`."""
+        expected = hmac.new(b"Jefe", b"7.what do ya want", hashlib.sha256).hexdigest()
+        assert d.signature("Jefe", b"what do ya want", 7) == f"sha256={expected}"
 
-    def test_signs_the_exact_payload(self):
-        """The header signs the bytes sent; any change to them breaks it."""
+    def test_signs_the_timestamp_and_the_exact_payload(self):
+        """The header signs the timestamp sent beside it and the bytes sent; any change to
+        either breaks it."""
         payload = d.encode(d.test_body("D1", {"id": "W1", "name": "w"}, AT))
-        found = d.headers("test", "D1", payload, "s3cret")
-        mac = hmac.new(b"s3cret", payload, hashlib.sha256).hexdigest()
+        found = d.headers("test", "D1", payload, "s3cret", 1796215335)
+        assert found["X-Orchestrator-Timestamp"] == "1796215335"
+        mac = hmac.new(b"s3cret", b"1796215335." + payload, hashlib.sha256).hexdigest()
         assert found["X-Orchestrator-Signature"] == f"sha256={mac}"
-        assert d.signature("s3cret", payload + b" ") != found["X-Orchestrator-Signature"]
+        assert d.signature("s3cret", payload + b" ", 1796215335) != f"sha256={mac}"
+        assert d.signature("s3cret", payload, 1796215336) != f"sha256={mac}"
 
     def test_headers_without_secret(self):
         """Without a secret there is no signature header; the other headers are all there."""
-        found = d.headers("job.failed", "D1", b"{}", "")
+        found = d.headers("job.failed", "D1", b"{}", "", 5)
         assert "X-Orchestrator-Signature" not in found
         assert found["Content-Type"] == "application/json"
         assert found["X-Orchestrator-Event"] == "job.failed"
         assert found["X-Orchestrator-Delivery"] == "D1"
+        assert found["X-Orchestrator-Timestamp"] == "5"
         assert found["User-Agent"] == "orchestrator/0.3.0a0"
 
 

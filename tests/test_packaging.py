@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +30,7 @@ pytestmark = [
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="builds for Linux only"),
 ]
 
+LINK = re.compile(r"\]\(([^)\s]+)\)")
 _spec = importlib.util.spec_from_file_location("smoke", ROOT / "packaging" / "smoke.py")
 smoke = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(smoke)
@@ -136,9 +138,35 @@ class TestArchive:
             "LICENSE",
             "CHANGELOG.md",
             "DEPLOYMENT.md",
-        }
+            *(f"docs/{guide.name}" for guide in (ROOT / "docs").glob("*.md")),
+        } | {name for name in members if name.startswith("docs/screenshots/")}
+        assert any(name.startswith("docs/screenshots/") for name in members)
         for name in ("bin/orchestrator-server", "bin/orchestrator-cli", "install.sh"):
             assert members[name].mode & 0o111, name
+
+    def test_the_readme_gets_a_user_started_with_the_binaries(self, unpacked: Path):
+        """The README is the release's own: binaries, admin credentials, a first job, the UI's
+        URL, and no `make` (there is no Makefile in the archive)."""
+        readme = (unpacked / "README.md").read_text(encoding="utf-8")
+        for needed in ("bin/orchestrator-server", "bin/orchestrator-cli", "admin", "jobs run"):
+            assert needed in readme, needed
+        assert "http://127.0.0.1:8080/" in readme
+        assert not re.search(r"\bmake\b", readme)
+
+    def test_every_relative_link_resolves_inside_the_archive(self, unpacked: Path):
+        """Links and images of the README and the shipped docs lead to files in the archive."""
+        pages = [unpacked / "README.md", *sorted((unpacked / "docs").glob("*.md"))]
+        assert len(pages) > 5
+        broken = []
+        for page in pages:
+            for target in LINK.findall(page.read_text(encoding="utf-8")):
+                path = target.split("#")[0]
+                if not path or re.match(r"^[a-z]+:", path):
+                    continue
+                resolved = (page.parent / path).resolve()
+                if not resolved.is_file() or unpacked.resolve() not in resolved.parents:
+                    broken.append(f"{page.relative_to(unpacked)} -> {target}")
+        assert broken == []
 
     def test_both_binaries_report_the_version(self, unpacked: Path):
         """`--version` of each packaged binary prints the product and its display version."""

@@ -2,7 +2,8 @@
 every POST it gets and answers with scripted statuses, optionally after a delay.
 
 Deliveries are checked the way a user's receiver would check them: the HMAC-SHA256 of the exact
-body bytes, computed here with the standard library, against `X-Orchestrator-Signature`.
+body bytes prefixed by `X-Orchestrator-Timestamp` and a dot, computed here with the standard
+library, against `X-Orchestrator-Signature`.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ class Received:
         return json.loads(self.body)
 
     def signed_with(self, secret: str) -> bool:
-        expected = "sha256=" + hmac.new(secret.encode(), self.body, hashlib.sha256).hexdigest()
+        """The documented check: HMAC-SHA256 of `<timestamp>.<body>`."""
+        signed = self.headers.get("x-orchestrator-timestamp", "").encode() + b"." + self.body
+        expected = "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
         return hmac.compare_digest(expected, self.headers.get("x-orchestrator-signature", ""))
 
 

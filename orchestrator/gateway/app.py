@@ -10,6 +10,7 @@ from orchestrator.gateway import (
     api_keys,
     audit_trail,
     auth,
+    backup,
     contexts,
     docs,
     jobs,
@@ -32,6 +33,7 @@ from orchestrator.security.throttle import LoginThrottle
 
 RESOURCES = (
     system,
+    backup,
     auth,
     users,
     api_keys,

@@ -87,6 +87,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/config/export"): (READER, "config.export"),
     ("POST", "/config/import"): (ADMIN, "config.import"),
     ("POST", "/system/purge"): (ADMIN, "system.purge"),
+    ("POST", "/system/backup"): (ADMIN, "system.backup"),
 }
 
 

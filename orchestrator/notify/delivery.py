@@ -1,8 +1,10 @@
 """What one webhook delivery carries: its event name, its JSON body, its headers and signature,
 and when to try again. Pure functions, so the wire format is testable without a network.
 
-Receivers verify a delivery by computing HMAC-SHA256 of the exact body bytes with the webhook's
-secret and comparing it with `X-Orchestrator-Signature: sha256=<hex>`.
+Receivers verify a delivery by computing HMAC-SHA256, with the webhook's secret, of
+`"{X-Orchestrator-Timestamp}.{exact body bytes}"` and comparing it with
+`X-Orchestrator-Signature: sha256=<hex>`; signing the timestamp lets them refuse a replayed
+delivery (one whose timestamp is more than a few minutes old).
 """
 
 from __future__ import annotations
@@ -79,21 +81,27 @@ def encode(body: dict[str, Any]) -> bytes:
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def signature(secret: str, payload: bytes) -> str:
-    digest = hmac.new(secret.encode(), payload, hashlib.sha256).hexdigest()
+def signature(secret: str, payload: bytes, timestamp: int) -> str:
+    """`sha256=<hex>` of HMAC-SHA256 over `"{timestamp}.{payload}"`."""
+    signed = f"{timestamp}.".encode() + payload
+    digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
     return f"sha256={digest}"
 
 
-def headers(event: str, delivery_id: str, payload: bytes, secret: str) -> dict[str, str]:
-    """The headers of a delivery; no signature header when the webhook has no secret."""
+def headers(
+    event: str, delivery_id: str, payload: bytes, secret: str, timestamp: int
+) -> dict[str, str]:
+    """The headers of one attempt (`timestamp`: unix seconds when it is sent); no signature
+    header when the webhook has no secret."""
     found = {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
         "X-Orchestrator-Event": event,
         "X-Orchestrator-Delivery": delivery_id,
+        "X-Orchestrator-Timestamp": str(timestamp),
     }
     if secret:
-        found["X-Orchestrator-Signature"] = signature(secret, payload)
+        found["X-Orchestrator-Signature"] = signature(secret, payload, timestamp)
     return found
 
 

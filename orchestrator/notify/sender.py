@@ -31,7 +31,8 @@ class _Job:
     """One delivery in flight: where it goes, what it sends, and its record so far."""
 
     url: str
-    headers: dict[str, str]
+    event: str
+    secret: str
     payload: bytes
     record: dict[str, Any]
     on_update: OnUpdate
@@ -99,7 +100,8 @@ class Sender:
             return False
         job = _Job(
             url=webhook["url"],
-            headers=d.headers(event, body["id"], payload, webhook.get("secret") or ""),
+            event=event,
+            secret=webhook.get("secret") or "",
             payload=payload,
             record=d.new_record(body["id"], event, now()),
             on_update=on_update,
@@ -153,9 +155,13 @@ class Sender:
         """Never raises but for cancellation: a failure becomes the attempt's error."""
         at, started = iso(now()), time.perf_counter()
         status, error, may_retry = None, None, True
+        # Signed at each attempt: a retry an hour later must still pass a receiver's
+        # replay window, which judges the timestamp.
+        record_id = job.record["id"]
+        headers = d.headers(job.event, record_id, job.payload, job.secret, int(time.time()))
         try:
             async with self._session.post(
-                job.url, data=job.payload, headers=job.headers, allow_redirects=False
+                job.url, data=job.payload, headers=headers, allow_redirects=False
             ) as response:
                 status = response.status
                 may_retry = d.retriable(status)

@@ -1,5 +1,5 @@
 """Paths of the server itself: health, version, this documentation, the server log and its
-level, and retention on demand."""
+level, retention on demand, and the hot backup."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from orchestrator.gateway.openapi.schemas import TIME_EXAMPLE
 
 TAG = {
     "name": "system",
-    "description": "Health, version, documentation, server log and level, and retention.",
+    "description": "Health, version, documentation, server log and level, retention, backup.",
 }
 PURGE_TEXT = """Apply retention now, as the server does by itself every hour (and at start),
 with the configured settings; the next hourly purge then comes an hour later. What goes:
@@ -26,6 +26,13 @@ with the configured settings; the next hourly purge then comes an hour later. Wh
   `retention.logs_days` days ago (default 14); the files being written stay.
 
 The answer counts what was removed. A failure is a 500 (the error is in the server log)."""
+BACKUP_TEXT = """A consistent copy of the store (the SQLite file), made while the server runs with
+SQLite's online backup API: everything committed when the copy starts, nothing half-written.
+It arrives as a download (`Content-Disposition: attachment; filename=
+"orchestrator-backup-<time>.sqlite"`). To restore it, stop the server, put the file in place of
+`orchestrator.sqlite` in the data directory, keep the same `secret.key` (or `ORCH_SECRET_KEY`),
+and start the server. The file holds every secret (encrypted with that key) and the API keys'
+hashes: keep it private. `orchestrator-cli backup FILE` calls this."""
 RECORD = {
     "seq": 42,
     "time": TIME_EXAMPLE,
@@ -170,6 +177,23 @@ def paths() -> dict[str, Any]:
                         ref("PurgeResult"),
                         {"runs": 120, "audit": 3400, "logs": 2},
                     )
+                },
+            )
+        },
+        "/system/backup": {
+            "post": _system(
+                "backup",
+                "Back up the store",
+                BACKUP_TEXT,
+                {
+                    "200": {
+                        "description": "The copy of the store.",
+                        "content": {
+                            "application/vnd.sqlite3": {
+                                "schema": {"type": "string", "contentEncoding": "binary"}
+                            }
+                        },
+                    }
                 },
             )
         },

@@ -16,11 +16,13 @@ from orchestrator.gateway.openapi.webhook_schemas import DELIVERY_ID, EVENTS
 DELIVERY_TEXT = """**What a receiver gets.** Each delivery is a `POST` of a JSON body
 (`WebhookEvent`: `id`, `event`, `time`, and `run`, `error`, or `webhook` and `message`) with
 the headers `Content-Type: application/json`, `User-Agent: orchestrator/<version>`,
-`X-Orchestrator-Event: <event>`, `X-Orchestrator-Delivery: <delivery ID>` and, when the
-webhook has a secret, `X-Orchestrator-Signature: sha256=<hex>`: the HMAC-SHA256 of the exact
-body bytes (compact UTF-8 JSON) keyed with the secret. Check it on the raw bytes, before
-parsing, with a constant-time comparison: in Python, `hmac.compare_digest("sha256=" +
-hmac.new(secret.encode(), raw_body, hashlib.sha256).hexdigest(), signature_header)`.
+`X-Orchestrator-Event: <event>`, `X-Orchestrator-Delivery: <delivery ID>`,
+`X-Orchestrator-Timestamp: <unix seconds when this attempt was sent>` and, when the webhook has
+a secret, `X-Orchestrator-Signature: sha256=<hex>`: the HMAC-SHA256, keyed with the secret, of
+the timestamp, a `.`, and the exact body bytes (compact UTF-8 JSON). Check it on the raw bytes,
+before parsing, with a constant-time comparison, and refuse a timestamp more than 5 minutes
+old (a replay): in Python, `hmac.compare_digest("sha256=" + hmac.new(secret.encode(),
+timestamp.encode() + b"." + raw_body, hashlib.sha256).hexdigest(), signature_header)`.
 
 **Events.** `job.succeeded` / `job.failed` and `pipeline.succeeded` / `pipeline.failed` when a
 run ends (every final state other than `succeeded` counts as failed: `failed`, `timed_out`,
@@ -35,13 +37,13 @@ from `POST /webhooks/{id}/test`.
 `webhooks.timeout` seconds, default 10), a 5xx, a 408 or a 429 is tried again after
 `webhooks.retry_base * 2**n` seconds (default 1, 2, 4, ...; at most an hour) until
 `webhooks.max_attempts` attempts (default 5) have been made; any other answer, a redirect
-included (redirects are not followed), fails the delivery at once. Every attempt of a
-delivery sends the same body and the same `X-Orchestrator-Delivery`: use it to drop
-duplicates. Deliveries do not wait for each other: at most 16 requests are under way at
-once, and at most 1000 deliveries pending; past that new ones are dropped (and logged). When
-the server stops, attempts under way get a second to end and retries still waiting are given
-up (the delivery ends `failed`, its last attempt says why); deliveries are not resumed after a
-restart."""
+included (redirects are not followed), fails the delivery at once. Every attempt of a delivery
+sends the same body and the same `X-Orchestrator-Delivery` (use it to drop duplicates), with
+its own timestamp and signature. Deliveries do not wait for each other: at most 16 requests are
+under way at once, and at most 1000 deliveries pending; past that new ones are dropped (and
+logged). When the server stops, attempts under way get a second to end and retries still
+waiting are given up (the delivery ends `failed`, its last attempt says why); deliveries are
+not resumed after a restart."""
 
 FAILED_RUN = {
     **RUN_EXAMPLE,
@@ -147,9 +149,14 @@ def _delivery(op_id: str, summary: str, schema: str, examples: Examples) -> dict
                 _header("X-Orchestrator-Event", "The event.", "job.failed"),
                 _header("X-Orchestrator-Delivery", "The delivery ID.", "D4QW8ZK2M6N1P"),
                 _header(
+                    "X-Orchestrator-Timestamp",
+                    "Unix seconds when this attempt was sent; covered by the signature.",
+                    "1796215335",
+                ),
+                _header(
                     "X-Orchestrator-Signature",
-                    "`sha256=` and the hex HMAC-SHA256 of the body keyed with the secret; "
-                    "absent when the webhook has no secret.",
+                    "`sha256=` and the hex HMAC-SHA256 of `<timestamp>.<body>` keyed with the "
+                    "secret; absent when the webhook has no secret.",
                     "sha256=0478393355d5389f7162947f0043f82fc5cd253f15cf87fd574e97dec0b711ae",
                     required=False,
                 ),
