@@ -32,6 +32,18 @@ def as_id(text: str, prefix: str) -> str | None:
     return prefix + body
 
 
+def looks_like_id(text: str) -> str | None:
+    """The ID that `text` would be read as (of any kind, contexts included), or None.
+
+    Names are refused in that shape: wherever an ID or a name is accepted, the ID is tried
+    first, so such a name would reach another object."""
+    for prefix in (*LENGTHS, "CJ", "CP"):
+        found = as_id(text, prefix)
+        if found:
+            return found
+    return None
+
+
 def context_id(owner_id: str) -> str:
     """The context ID of a job (`J…` → `CJ…`) or a pipeline (`P…` → `CP…`)."""
     return "C" + owner_id

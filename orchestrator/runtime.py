@@ -31,6 +31,7 @@ from orchestrator.log import get_logger
 from orchestrator.models.fields import now
 from orchestrator.models.job import JobDefaults
 from orchestrator.models.run import TERMINAL
+from orchestrator.private_files import warn_if_shared
 from orchestrator.security.rotation import finish_pending_rotation, key_source
 from orchestrator.security.secrets import API_KEY_PREFIX, hash_password, new_password, new_token
 from orchestrator.store.damage import open_store
@@ -92,6 +93,7 @@ class Runtime:
             settings, execution.max_concurrent_runs, limits, self.backlog
         )
         self.sampler = SamplerActor.start(config.data_dir, self.timekeeper, on_sample=self._sampled)
+        warn_if_shared(config.data_dir)
         log.info(
             "store opened",
             path=str(config.store_path),

@@ -17,6 +17,7 @@ from orchestrator import VERSION_DISPLAY
 from orchestrator.config import Config, load_config, parse_assignment
 from orchestrator.errors import OrchestratorError
 from orchestrator.log import setup_logging
+from orchestrator.private_files import keep_private
 
 LEVELS = click.Choice(["debug", "info", "warning", "error"], case_sensitive=False)
 
@@ -55,6 +56,7 @@ def main(
     assignments: tuple[str, ...],
 ) -> None:
     """Orchestrator server: jobs, pipelines and schedules behind a REST API."""
+    keep_private()  # the data directory, store, logs and keys: readable by this user only
     try:
         overrides: dict[str, Any] = dict(parse_assignment(text) for text in assignments)
         dedicated = {

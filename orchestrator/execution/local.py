@@ -27,6 +27,7 @@ from orchestrator.execution.substitution import needs_delayed_expansion
 from orchestrator.execution.thread_watch import ThreadWatcher
 from orchestrator.execution.tree import ProcessTree, clear_leftovers, process_mark, tree_of
 from orchestrator.execution.users import JobUser
+from orchestrator.private_files import job_umask
 from orchestrator.threadpool import POOL
 
 log = logging.getLogger(__name__)
@@ -245,6 +246,7 @@ def spawn(spec: AttemptSpec, launch: Launch | None = None) -> subprocess.Popen[b
         env=env,
         bufsize=0,
         start_new_session=True,
+        umask=job_umask(),
         **launch.identity,
         **pipes,
     )

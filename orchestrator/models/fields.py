@@ -10,6 +10,7 @@ import math
 from datetime import UTC, datetime
 from typing import Any
 
+from orchestrator import ids
 from orchestrator.errors import ValidationError
 
 _MISSING = object()
@@ -43,6 +44,14 @@ class Checker:
         value = self.string(field, min_len=1, max_len=100)
         if value is not None and value != value.strip():
             self.fail(field, "must not start or end with white space")
+            return None
+        return self.not_an_id(field, value)
+
+    def not_an_id(self, field: str, value: str | None) -> str | None:
+        """Refuse a name that has the shape of an ID: it would be read as that ID."""
+        shaped = ids.looks_like_id(value) if value is not None else None
+        if shaped:
+            self.fail(field, f"has the shape of an ID ({shaped}); choose another name")
             return None
         return value
 

@@ -33,7 +33,7 @@ def validate_user(body: Any, min_password: int, creating: bool) -> dict[str, Any
         username = check.string("username", min_len=1, max_len=64)
         if username is not None and not USERNAME.match(username):
             check.fail("username", "must be 1-64 letters, digits, '_', '.', '@' or '-'")
-        fields["username"] = username
+        fields["username"] = check.not_an_id("username", username)
     if check.has("password"):
         fields["password"] = check.string("password", min_len=min_password, max_len=1000)
     if check.has("role"):
