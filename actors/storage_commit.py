@@ -117,8 +117,11 @@ class CommittingActor(Actor):
             dropped = self.store.tables.discard()
             self.pending_events.clear()
             self.pending_writes = 0
-            undo(self.store, self.principals, dropped)
             self.note_failure(err)
+            try:
+                undo(self.store, self.principals, dropped)
+            except Exception:  # noqa: BLE001 - the store cannot even be read: say so, go on
+                log.exception("what a failed write changed could not be read back from disk")
             raise self.health.current() from err
 
     def try_flush(self, probe: bool = False) -> bool:

@@ -15,6 +15,7 @@ from actors import messages as m
 from orchestrator.config import load_config
 from orchestrator.log import setup_logging
 from orchestrator.runtime import Runtime
+from orchestrator.store.health import StoreUnavailable
 from tests.webhook_receiver import Receiver
 
 
@@ -47,8 +48,9 @@ class TestStoreFailure:
             db.close()
             job = {"name": "j", "command": "true", "workdir": str(Path.cwd())}
             for name in ("j1", "j2"):
-                with pytest.raises(Exception, match="no such table"):
+                with pytest.raises(StoreUnavailable) as refused:
                     runtime.storage.ask(m.Create("job", {**job, "name": name}, "admin"))
+                assert "no such table" in refused.value.details["cause"]
             got = receiver.wait(1)[0]
             time.sleep(0.3)
         assert len(receiver.received) == 1 and got.signed_with("k")

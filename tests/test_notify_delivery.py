@@ -78,7 +78,11 @@ class TestBodies:
             "id": "D1",
             "event": "job.succeeded",
             "time": "2026-11-27T10:00:00.000+00:00",
-            "run": {k: v for k, v in RUN.items() if k != "env"},
+            "run": {
+                **{k: v for k, v in RUN.items() if k != "env"},
+                "secret_env": {},
+                "retried_by": None,
+            },
         }
 
     def test_error_and_test_bodies(self):

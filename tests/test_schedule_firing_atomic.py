@@ -18,6 +18,7 @@ from actors.storage import StorageActor
 from orchestrator.events import EventHub
 from orchestrator.models.job import JobDefaults
 from orchestrator.store.firing import fire_targets
+from orchestrator.store.health import StoreUnavailable
 from orchestrator.store.operations import create_job
 from orchestrator.store.schedule_ops import create_schedule
 from orchestrator.store.store import Store
@@ -85,8 +86,9 @@ class TestFireIsOneCommit:
             conn.commit()
         actor = StorageActor.start(store, JobDefaults(), EventHub())
         try:
-            with pytest.raises(sqlite3.DatabaseError, match="disk refused"):
+            with pytest.raises(StoreUnavailable) as refused:
                 actor.ask(m.CreateScheduledRuns(schedule["id"], DUE, MARKS), timeout=10)
+            assert "disk refused" in refused.value.details["cause"]
             assert _on_disk(store, schedule["id"]) == before
             assert before[0] != DUE and before[1] == 0
         finally:
