@@ -8,7 +8,7 @@ Timekeeper `every` seconds later, so purges never pile up and an asked one resta
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,11 +16,12 @@ from typing import Any
 from actors import messages as m
 from orchestrator.config_schema import RetentionConfig
 from orchestrator.log import get_logger
+from orchestrator.models.fields import iso
 from orchestrator.store import retention, transfer
 
 log = get_logger("orchestrator.retention")
 
-HANDLED = (m.Purge, m.Export, m.Import)
+HANDLED = (m.Purge, m.RetentionInForce, m.Export, m.Import)
 # Purge and Import change the store and are committed (in one flush) before the reply.
 ACKED = (m.Purge, m.Import)
 
@@ -52,6 +53,14 @@ def handle(storage: Any, message: Any) -> Any:
     match message:
         case m.Purge(now):
             return purge(storage, now)
+        case m.RetentionInForce(now):
+            plan: Retention = storage.retention
+            would_go = retention.preview(storage.store, plan.log_dir, now, plan.settings)
+            return {
+                **asdict(plan.settings),
+                "next_purge_at": iso(datetime.fromtimestamp(plan.due, UTC)) if plan.due else None,
+                "would_purge": would_go,
+            }
         case m.Export(include_secrets):
             return transfer.export(storage.store, include_secrets)
         case m.Import(document, mode, dry_run, user):

@@ -24,6 +24,7 @@ from cli import (
     logs,
     monitoring,
     pipelines,
+    retention,
     runs,
     schedules,
     session,
@@ -188,6 +189,7 @@ cli.add_command(monitoring.status)
 cli.add_command(transfer.export)
 cli.add_command(transfer.import_command)
 cli.add_command(backup.backup)
+cli.add_command(retention.system)
 
 
 def _late_output(ctx: click.Context, param: click.Parameter, value: str | None) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from cli import metrics_view as view
+from cli.retention import in_force
 from cli.state import State, pass_state
 from cli.table import Column, render, when
 
@@ -67,6 +68,7 @@ def status_screen(doc: Mapping[str, Any]) -> str:
         ("Runs now", view.runs_now(metrics_doc)),
         ("Last 24 h", view.runs_24h(metrics_doc)),
         ("Resources", view.resources(metrics_doc)),
+        ("Retention", in_force(view.section(doc, "retention"))),
     ]
     failed = doc.get("failed_runs") or []
     tail = render(failed, FAILED_COLUMNS, view.WIDTH) if failed else "No failed runs."
@@ -88,6 +90,7 @@ def status(state: State) -> None:
         "version": client.get("/version"),
         "metrics": client.get("/metrics"),
         "failed_runs": latest_failed(state),
+        "retention": client.get("/system/retention"),
     }
     if state.out.is_table:
         click.echo(status_screen(doc))

@@ -60,6 +60,7 @@ EXPECTED_ROUTES = {
     ("GET", "/metrics/prometheus"),
     ("GET", "/config/export"),
     ("POST", "/config/import"),
+    ("GET", "/system/retention"),
     ("POST", "/system/purge"),
     ("POST", "/system/backup"),
 }

@@ -141,8 +141,8 @@ class TestPurge:
         """`POST /system/purge` answers the counts; a writer is refused."""
         status, counts = server.request("POST", "/system/purge")
         assert status == 200, counts
-        assert set(counts) == {"runs", "audit", "logs"}
-        assert all(isinstance(n, int) and n >= 0 for n in counts.values())
+        assert set(counts) == {"runs", "audit", "logs", "dry_run"} and counts["dry_run"] is False
+        assert all(isinstance(counts[k], int) and counts[k] >= 0 for k in ("runs", "audit", "logs"))
         writer = add_account(server, "writer")
         assert_error(server.request("POST", "/system/purge", key=writer.key), 403, "forbidden")
 

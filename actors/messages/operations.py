@@ -84,6 +84,14 @@ class Purge:
 
 
 @dataclass(frozen=True)
+class RetentionInForce:
+    """Storage: the retention settings, when the next purge comes, and what a purge as of
+    `now` would remove (nothing changes)."""
+
+    now: datetime
+
+
+@dataclass(frozen=True)
 class Export:
     """Ask Storage: jobs, pipelines, schedules and webhooks as one document."""
 

@@ -16,6 +16,7 @@ from orchestrator.gateway import (
     jobs,
     metrics,
     pipelines,
+    retention,
     runs,
     schedules,
     system,
@@ -46,6 +47,7 @@ RESOURCES = (
     webhooks,
     metrics,
     transfer,
+    retention,
     docs,
     webui,
 )

@@ -86,6 +86,7 @@ RULES: dict[tuple[str, str], Rule] = {
     # Readers export without secrets; the handler asks admin for `include_secrets=true`.
     ("GET", "/config/export"): (READER, "config.export"),
     ("POST", "/config/import"): (ADMIN, "config.import"),
+    ("GET", "/system/retention"): (READER, None),
     ("POST", "/system/purge"): (ADMIN, "system.purge"),
     ("POST", "/system/backup"): (ADMIN, "system.backup"),
 }

@@ -1,5 +1,4 @@
-"""REST resource: configuration export and import (`/config/export`, `/config/import`), and
-retention on demand (`POST /system/purge`).
+"""REST resource: configuration export and import (`/config/export`, `/config/import`).
 
 Documents travel as JSON or YAML, chosen by `format` on export and by the body's Content-Type
 on import. Schedules an import creates, changes or deletes are re-armed before the answer.
@@ -14,10 +13,9 @@ import yaml
 from aiohttp import web
 
 from actors import messages as m
-from orchestrator.errors import Forbidden, InvalidJson, OrchestratorError
+from orchestrator.errors import Forbidden, InvalidJson
 from orchestrator.gateway.bridge import ask
 from orchestrator.gateway.http import query_bool, query_choice, reply, services, user_of
-from orchestrator.models.fields import now
 
 routes = web.RouteTableDef()
 YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}
@@ -65,15 +63,6 @@ async def import_config(request: web.Request) -> web.Response:
         for schedule in (s for items in changed for s in items):
             await ask(svc.supervisor, m.ScheduleChanged(schedule["id"]))
     return reply(answer)
-
-
-@routes.post("/system/purge")
-async def purge_now(request: web.Request) -> web.Response:
-    """Apply retention now with the configured settings; answers the counts purged."""
-    counts = await ask(services(request).storage, m.Purge(now()))
-    if "error" in counts:
-        raise OrchestratorError(f"Retention failed: {counts['error']}")
-    return reply(counts)
 
 
 async def read_document(request: web.Request) -> Any:

@@ -21,6 +21,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from orchestrator.config_schema import RetentionConfig
 from orchestrator.models.fields import iso
 from orchestrator.models.run import TERMINAL
 from orchestrator.store.history import RunHistory
@@ -88,20 +89,46 @@ def _linked_groups(records: dict[str, dict]) -> list[set[str]]:
     return list(groups.values())
 
 
-def purge_logs(log_dir: Path, now: datetime, logs_days: float) -> int:
-    """Delete rotated log files (`info.log.3`, `audit.log.1`, ...) last written more than
-    `logs_days` before `now`; the files being written stay. Returns how many were deleted."""
+def preview(
+    store: Store,
+    log_dir: Path | None,
+    now: datetime,
+    settings: RetentionConfig,
+) -> dict[str, int]:
+    """How many runs, audit records and rotated log files a purge at `now` would remove;
+    nothing changes."""
+    runs = doomed_runs(store.runs, _cutoff(now, settings.runs_days), settings.keep_last_runs)
+    before = _cutoff(now, settings.audit_days)
+    audit = sum(1 for record in store.audit.records if record["time"] < before)
+    logs = len(old_logs(log_dir, now, settings.logs_days)) if log_dir else 0
+    return {"runs": len(runs), "audit": audit, "logs": logs}
+
+
+def old_logs(log_dir: Path, now: datetime, logs_days: float) -> list[Path]:
+    """Rotated log files (`info.log.3`, `audit.log.1`, ...) last written more than `logs_days`
+    before `now`; the files being written never count."""
     if not log_dir.is_dir():
-        return 0
+        return []
     before = (now - timedelta(days=logs_days)).timestamp()
-    deleted = 0
+    found = []
     for path in log_dir.iterdir():
         if not ROTATED_LOG.search(path.name):
             continue
         try:
             if path.is_file() and path.stat().st_mtime < before:
-                path.unlink()
-                deleted += 1
+                found.append(path)
+        except OSError:
+            continue  # gone meanwhile
+    return found
+
+
+def purge_logs(log_dir: Path, now: datetime, logs_days: float) -> int:
+    """Delete the rotated log files `old_logs` names; returns how many were deleted."""
+    deleted = 0
+    for path in old_logs(log_dir, now, logs_days):
+        try:
+            path.unlink()
+            deleted += 1
         except OSError:
             continue  # held open elsewhere (Windows) or gone meanwhile: the next purge retries
     return deleted

@@ -69,3 +69,15 @@ class TestRunsFilter:
         owner.press("Enter")
         rows = page.get_by_role("row").filter(has_text="report")
         expect(rows.first).to_be_visible()
+
+
+class TestRetentionSettings:
+    def test_settings_show_the_retention_in_force(self, page: Page) -> None:
+        """The Settings page lists the retention rules in force and what a purge would do."""
+        page.goto("/ui/settings")
+        shown = page.get_by_label("Retention in force")
+        expect(shown).to_contain_text("finished more than 30 days ago")
+        expect(shown).to_contain_text("the 10 latest of each job and pipeline stay")
+        expect(shown).to_contain_text("older than 90 days")
+        expect(shown).to_contain_text("older than 14 days")
+        expect(shown).to_contain_text("would remove 0 runs")

@@ -21,6 +21,7 @@ from orchestrator.gateway.openapi import (
     metrics,
     pipeline_schemas,
     pipelines,
+    retention,
     run_schemas,
     runs,
     schedule_schemas,
@@ -99,7 +100,7 @@ def build_document(version: str) -> dict[str, Any]:
     paths: dict[str, Any] = {}
     resources = (jobs, pipelines, schedules, runs, contexts, webhooks, metrics, transfer)
     resources += (auth, users, keys, audit, system)
-    for module in resources:
+    for module in (*resources, retention):  # retention's operations are tagged "system"
         paths.update(module.paths())
     access.apply_rules(paths)
     components_schemas: dict[str, Any] = {}
@@ -116,6 +117,7 @@ def build_document(version: str) -> dict[str, Any]:
         webhook_events,
         metrics,
         transfer,
+        retention,
     ):
         components_schemas.update(module.schemas())
     return {

@@ -113,15 +113,6 @@ def schemas() -> dict[str, Schema]:
             description="One record of the server log.",
         ),
         "LogList": list_of("LogRecord", "Recent log records, oldest first."),
-        "PurgeResult": obj(
-            {
-                "runs": {"type": "integer", "minimum": 0, "description": "Runs removed."},
-                "audit": {"type": "integer", "minimum": 0, "description": "Audit records."},
-                "logs": {"type": "integer", "minimum": 0, "description": "Rotated log files."},
-            },
-            ["runs", "audit", "logs"],
-            closed=False,
-        ),
     }
 
 

@@ -14,18 +14,6 @@ TAG = {
     "name": "system",
     "description": "Health, version, documentation, server log and level, retention, backup.",
 }
-PURGE_TEXT = """Apply retention now, as the server does by itself every hour (and at start),
-with the configured settings; the next hourly purge then comes an hour later. What goes:
-
-- runs that finished more than `retention.runs_days` days ago (default 30), with their
-  output, except the `retention.keep_last_runs` latest runs (default 10) of each job and
-  pipeline, which stay whatever their age. Runs not finished never go. A pipeline run, the job
-  runs of its steps and the runs of its retries go together or not at all. Contexts stay.
-- audit records older than `retention.audit_days` days (default 90);
-- rotated log files (`info.log.3`, `audit.log.1`, ...) last written more than
-  `retention.logs_days` days ago (default 14); the files being written stay.
-
-The answer counts what was removed. A failure is a 500 (the error is in the server log)."""
 BACKUP_TEXT = """A consistent copy of the store (the SQLite file), made while the server runs with
 SQLite's online backup API: everything committed when the copy starts, nothing half-written.
 It arrives as a download (`Content-Disposition: attachment; filename=
@@ -164,20 +152,6 @@ def paths() -> dict[str, Any]:
                 },
                 errors=(400,),
                 parameters=[LEVEL],
-            )
-        },
-        "/system/purge": {
-            "post": _system(
-                "purge",
-                "Apply retention now",
-                PURGE_TEXT,
-                {
-                    "200": reply(
-                        "What was removed.",
-                        ref("PurgeResult"),
-                        {"runs": 120, "audit": 3400, "logs": 2},
-                    )
-                },
             )
         },
         "/system/backup": {
