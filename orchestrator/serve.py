@@ -19,6 +19,7 @@ from orchestrator.config import Config
 from orchestrator.errors import OrchestratorError
 from orchestrator.gateway.app import create_app
 from orchestrator.gateway.keys import Services
+from orchestrator.gateway.wire_errors import EnvelopeAppRunner
 from orchestrator.log import get_logger, setup_logging
 
 log = get_logger("orchestrator.server")
@@ -75,7 +76,7 @@ def serve_forever(config: Config, debug: bool) -> int:
 
 
 async def _serve(config: Config, app: web.Application, runtime: Any) -> int:
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    runner = EnvelopeAppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     host, port = config.server.host, config.server.port
     try:
