@@ -1,10 +1,11 @@
 """Fuzz every operation of the API from its own OpenAPI document: no generated request, valid or
 not, may get a 5xx answer.
 
-Schemathesis generates cases from `/openapi.json` (schema-conforming and schema-breaking ones) and
+Schemathesis generates cases from `/openapi.json` (its coverage cases, then random
+schema-conforming and schema-breaking ones) and
 sends them with the admin key to a real server in a temporary data directory. The run is small
 and deterministic by default (`ORCH_FUZZ_EXAMPLES`, 10 per operation and mode); `make fuzz` runs
-it at full size.
+it at full size, and `ORCH_FUZZ_ONLY` narrows it to the operations whose label holds that text.
 
 The fuzzer may create jobs and webhooks, run them and fire schedules, so every body is scrubbed
 before it is sent: a job's `command` becomes `true` and a webhook's `url` points at a closed
@@ -30,6 +31,7 @@ from schemathesis.generation import GenerationMode  # noqa: E402
 from tests.support import ServerProcess  # noqa: E402
 
 EXAMPLES = int(os.environ.get("ORCH_FUZZ_EXAMPLES", "10"))
+ONLY = os.environ.get("ORCH_FUZZ_ONLY", "")  # e.g. "POST /users": fuzz only labels holding it
 SKIPPED = {"GET /logs/stream": "an endless event stream: it never answers in full"}
 SAFE_COMMAND = "true"
 SAFE_URL = "http://127.0.0.1:9/fuzz"  # the discard port: nothing listens, nothing leaves
@@ -83,7 +85,18 @@ def fuzz_operation(operation: Any, server: ServerProcess, seen: list[int]) -> st
             base_url=server.url, headers=headers, checks=[not_a_server_error], timeout=30
         )
 
-    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+    # The coverage phase: schemathesis's deterministic edge cases, one per field and way to
+    # break it (a wrong JSON type, a value past a bound), that random generation seldom hits.
+    config = operation.schema.config.generation_for(operation=operation)
+    modes = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
+    for case in operation.schema.iter_coverage_cases(
+        operation, generation_modes=modes, generation_config=config
+    ):
+        try:
+            send(case)
+        except (Exception, BaseExceptionGroup) as err:  # noqa: BLE001 - reported with its operation and case
+            return f"{operation.label} (coverage): {str(err).strip()[:1500]}"
+    for mode in modes:
         test = settings(
             max_examples=EXAMPLES,
             derandomize=True,
@@ -96,7 +109,7 @@ def fuzz_operation(operation: Any, server: ServerProcess, seen: list[int]) -> st
             test()
         except Unsatisfiable:  # nothing to break: the operation takes no input at all
             continue
-        except Exception as err:  # noqa: BLE001 - any failure is reported with its operation
+        except (Exception, BaseExceptionGroup) as err:  # noqa: BLE001 - any failure is reported with its operation
             return f"{operation.label} ({mode}): {str(err).strip()[:1500]}"
     return None
 
@@ -108,14 +121,14 @@ class TestFuzz:
         operations, failures, seen = [], [], []
         for result in schema.get_all_operations():
             operation = result.ok()
-            if operation.label in SKIPPED:
+            if operation.label in SKIPPED or ONLY not in operation.label:
                 continue
             operations.append(operation.label)
             failure = fuzz_operation(operation, fuzz_server, seen)
             if failure:
                 failures.append(failure)
         print(f"fuzzed {len(operations)} operations, {len(seen)} cases, {len(failures)} failing")
-        assert len(operations) > 50, operations
+        assert len(operations) > (0 if ONLY else 50), operations
         assert fuzz_server.request("GET", "/health")[0] == 200
         assert not failures, "\n\n".join(failures)
 
