@@ -7,7 +7,7 @@ RUNTIME := $(VENV)/.runtime
 STAMP := $(VENV)/.installed
 UI_INDEX := orchestrator/gateway/static/ui/index.html
 
-.PHONY: run ui test lint format bench clean
+.PHONY: run ui test lint format bench clean fuzz
 
 # `make run` needs only the runtime dependencies; `make test` (and the other targets) add the
 # test, build and docs tools on top.
@@ -37,6 +37,11 @@ test: $(STAMP) $(UI_INDEX)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q
+
+# Fuzz every API operation from the OpenAPI document at full size (the suite runs it small).
+ORCH_FUZZ_EXAMPLES ?= 100
+fuzz: $(STAMP)
+	ORCH_FUZZ_EXAMPLES=$(ORCH_FUZZ_EXAMPLES) $(BIN)/pytest -q -s -o timeout=0 tests/test_fuzz_api.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -66,7 +66,9 @@ class Timekeeper:
                     wait = self._heap[0][0] - time.time() if self._heap else None
                     if wait is not None and wait <= 0:
                         break
-                    self._cond.wait(wait)
+                    # Far-off wake-ups (a run planned for year 9999) exceed what the
+                    # platform's lock can wait for; waking hourly to look again costs nothing.
+                    self._cond.wait(None if wait is None else min(wait, 3600.0))
                 if self._stopped:
                     return
                 _, token, ref, message = heapq.heappop(self._heap)

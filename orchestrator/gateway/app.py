@@ -27,6 +27,7 @@ from orchestrator.gateway import (
     webui,
 )
 from orchestrator.gateway.headers import add_security_headers
+from orchestrator.gateway.input_guard import clean_text
 from orchestrator.gateway.keys import PRINCIPALS, SERVICES, STREAMS, THROTTLE, Services
 from orchestrator.gateway.middlewares import audit, authenticate, errors
 from orchestrator.gateway.principal_cache import PrincipalCache
@@ -55,7 +56,7 @@ RESOURCES = (
 
 def create_app(services: Services) -> web.Application:
     app = web.Application(
-        middlewares=[audit, errors, authenticate],
+        middlewares=[clean_text, audit, errors, authenticate],
         client_max_size=services.config.server.max_body_bytes,
     )
     app[SERVICES] = services

@@ -13,7 +13,7 @@ import asyncio
 from aiohttp import web
 
 from actors import messages as m
-from orchestrator.errors import OrchestratorError, Unauthorized
+from orchestrator.errors import OrchestratorError, Unauthorized, ValidationError
 from orchestrator.gateway.authorization import LOCKED
 from orchestrator.gateway.bridge import ask
 from orchestrator.gateway.client_address import client_address
@@ -93,6 +93,15 @@ def _with_retry_after(error: OrchestratorError, seconds: int) -> OrchestratorErr
 
 @routes.post("/auth/logout")
 async def logout(request: web.Request) -> web.Response:
+    """End the caller's session. An API key is no session: saying 204 would suggest it no
+    longer works, so the caller is told how keys are revoked instead."""
+    principal = request["principal"]
+    if principal.get("via") == "key":
+        key_id = principal.get("token_id")
+        raise ValidationError(
+            {"token": f"is an API key; revoke it with DELETE /keys/{key_id}"},
+            f"Logout ends sessions only; revoke an API key with DELETE /keys/{key_id}.",
+        )
     await ask(services(request).storage, m.Logout(request["token"]))
     return web.Response(status=204)
 

@@ -21,6 +21,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
 
+from orchestrator.gateway.wire_errors import EnvelopeRequestHandler
 from orchestrator.log import get_logger
 
 log = get_logger("orchestrator.gateway")
@@ -95,7 +96,7 @@ class Gate:
         self.open -= 1
 
 
-class GatedHandler(RequestHandler):
+class GatedHandler(EnvelopeRequestHandler):
     """aiohttp's connection handler, behind the gate and with a deadline for request heads."""
 
     __slots__ = ("_gate", "_admitted", "_head_timer", "_heads_seen")

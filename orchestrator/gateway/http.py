@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from orchestrator.errors import InvalidJson, ValidationError
+from orchestrator.gateway.input_guard import parse_json
 from orchestrator.gateway.keys import SERVICES, Services
 from orchestrator.models.fields import parse_time
 
@@ -28,10 +29,7 @@ async def read_json(request: web.Request, *, optional: bool = False) -> Any:
         if optional:
             return None
         raise InvalidJson("The request needs a JSON body.")
-    try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise InvalidJson(f"The body is not valid JSON: {err}.") from None
+    return parse_json(raw)
 
 
 def reply(data: Any, status: int = 200) -> web.Response:

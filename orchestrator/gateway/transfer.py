@@ -6,7 +6,6 @@ on import. Schedules an import creates, changes or deletes are re-armed before t
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import yaml
@@ -16,6 +15,7 @@ from actors import messages as m
 from orchestrator.errors import Forbidden, InvalidJson
 from orchestrator.gateway.bridge import ask
 from orchestrator.gateway.http import query_bool, query_choice, reply, services, user_of
+from orchestrator.gateway.input_guard import check_data, parse_json
 
 routes = web.RouteTableDef()
 YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}
@@ -77,14 +77,17 @@ async def read_document(request: web.Request) -> Any:
         raise InvalidJson(f"The body is not UTF-8 text: {err}.") from None
     if request.content_type in YAML_TYPES:
         try:
-            return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader
+            data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader
         except yaml.YAMLError as err:
             problem = " ".join(str(err).split())
             raise InvalidJson(f"The body is not valid YAML: {problem}.") from None
+        except RecursionError:
+            raise InvalidJson("The body is nested too deeply.") from None
+        check_data(data)
+        return data
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        hint = (
-            "" if request.content_type == "application/json" else " (send YAML as application/yaml)"
-        )
-        raise InvalidJson(f"The body is not valid JSON: {err}{hint}.") from None
+        return parse_json(raw)
+    except InvalidJson as err:
+        if request.content_type != "application/json" and "not valid JSON" in err.message:
+            err.message = f"{err.message[:-1]} (send YAML as application/yaml)."
+        raise

@@ -91,7 +91,7 @@ def _inside(root: Path, relative: str) -> Path | None:
     candidate = root.joinpath(*parts)
     try:
         resolved = candidate.resolve(strict=True)
-    except (OSError, RuntimeError):
+    except (OSError, RuntimeError, ValueError):  # ValueError: a NUL byte in the name
         return None
     return resolved if resolved.is_file() and resolved.is_relative_to(root.resolve()) else None
 

@@ -14,6 +14,11 @@ from orchestrator import ids
 from orchestrator.errors import ValidationError
 
 _MISSING = object()
+# Caps on the durations the API takes, in seconds. Each stays well below what timers can wait
+# for (asyncio and epoll refuse waits over ~24.8 days; timedelta overflows long before 1e308).
+MAX_JOB_TIMEOUT = 7 * 86400.0
+MAX_RETRY_DELAY = 86400.0
+MAX_LATENESS = 366 * 86400.0
 
 
 class Checker:
@@ -69,7 +74,9 @@ class Checker:
             return None
         return value
 
-    def number(self, name: str, *, minimum: float = 0, exclusive: bool = False) -> float | None:
+    def number(
+        self, name: str, *, minimum: float = 0, exclusive: bool = False, maximum: float = math.inf
+    ) -> float | None:
         value = self.body.get(name)
         if (
             isinstance(value, bool)
@@ -81,6 +88,9 @@ class Checker:
         if value < minimum or (exclusive and value == minimum):
             self.fail(name, f"must be {'greater than' if exclusive else 'at least'} {minimum:g}")
             return None
+        if value > maximum:
+            self.fail(name, f"must be at most {maximum:g}")
+            return None
         return float(value)
 
     def integer(self, name: str, *, minimum: int = 0, maximum: int = 1_000_000) -> int | None:
@@ -90,6 +100,15 @@ class Checker:
             return None
         if not minimum <= value <= maximum:
             self.fail(name, f"must be between {minimum} and {maximum}")
+            return None
+        return value
+
+    def choice(self, name: str, choices: tuple[str, ...] | type) -> str | None:
+        """One of `choices` (strings, or a str Enum's values); any other JSON value fails."""
+        allowed = tuple(str(c) for c in choices)
+        value = self.body.get(name)
+        if not isinstance(value, str) or value not in allowed:
+            self.fail(name, f"must be one of {', '.join(allowed)}")
             return None
         return value
 
@@ -130,9 +149,11 @@ def parse_time(text: str) -> datetime | None:
     """Parse ISO 8601; a time without offset is taken as UTC. None when unreadable."""
     try:
         value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
+        value = value if value.tzinfo else value.replace(tzinfo=UTC)
+        value.astimezone(UTC)  # 9999-12-31T23:00-23:59 is past the last day Python knows
+    except (ValueError, OverflowError):
         return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return value
 
 
 def now() -> datetime:

@@ -11,7 +11,7 @@ import posixpath
 from dataclasses import dataclass
 from typing import Any
 
-from orchestrator.models.fields import Checker
+from orchestrator.models.fields import MAX_JOB_TIMEOUT, MAX_RETRY_DELAY, Checker
 
 NAME_MAX = 100
 JOB_FIELD_ORDER = (
@@ -56,11 +56,15 @@ def validate_job(body: Any, defaults: JobDefaults, base: dict | None = None) -> 
         "name": check.name() if check.has("name") else None,
         "command": check.string("command", min_len=1) if check.has("command") else None,
         "workdir": _workdir(check) if check.has("workdir") else None,
-        "timeout": check.number("timeout", exclusive=True) if check.has("timeout") else None,
+        "timeout": check.number("timeout", exclusive=True, maximum=MAX_JOB_TIMEOUT)
+        if check.has("timeout")
+        else None,
         "max_attempts": check.integer("max_attempts", minimum=1, maximum=100)
         if check.has("max_attempts")
         else None,
-        "retry_delay": check.number("retry_delay") if check.has("retry_delay") else None,
+        "retry_delay": check.number("retry_delay", maximum=MAX_RETRY_DELAY)
+        if check.has("retry_delay")
+        else None,
         "env": check.string_map("env") if check.has("env") else None,
         "secret_env": check.string_map("secret_env") if check.has("secret_env") else None,
         "description": check.string("description", max_len=2000)

@@ -48,10 +48,8 @@ def validate_pipeline(
         fields["max_attempts"] = check.integer("max_attempts", minimum=1, maximum=100)
     if check.has("max_concurrent"):
         fields["max_concurrent"] = check.integer("max_concurrent", minimum=1, maximum=1000)
-    if check.has("on_failure") and body["on_failure"] not in ("stop", "continue"):
-        check.fail("on_failure", "must be stop or continue")
-    elif check.has("on_failure"):
-        fields["on_failure"] = body["on_failure"]
+    if check.has("on_failure"):
+        fields["on_failure"] = check.choice("on_failure", ("stop", "continue"))
     if check.has("description"):
         fields["description"] = check.string("description", max_len=2000)
     if check.has("tags"):

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from orchestrator.errors import InvalidReference
-from orchestrator.models.fields import Checker, now
+from orchestrator.models.fields import MAX_LATENESS, Checker, now
 from orchestrator.scheduling.cron import Cron, CronError
 
 FIELD_ORDER = (
@@ -51,13 +51,13 @@ def validate_schedule(
     if check.has("enabled"):
         fields["enabled"] = check.boolean("enabled")
     if check.has("misfire"):
-        if body["misfire"] not in set(Misfire):
-            check.fail("misfire", "must be skip, run_once or run_all")
-        fields["misfire"] = body["misfire"]
+        fields["misfire"] = check.choice("misfire", Misfire)
     if check.has("max_lateness"):
         fields["max_lateness"] = None
         if body["max_lateness"] is not None:
-            fields["max_lateness"] = check.number("max_lateness", exclusive=True)
+            fields["max_lateness"] = check.number(
+                "max_lateness", exclusive=True, maximum=MAX_LATENESS
+            )
     if check.has("description"):
         fields["description"] = check.string("description", max_len=2000)
     if check.has("tags"):

@@ -37,9 +37,7 @@ def validate_user(body: Any, min_password: int, creating: bool) -> dict[str, Any
     if check.has("password"):
         fields["password"] = check.string("password", min_len=min_password, max_len=1000)
     if check.has("role"):
-        if body["role"] not in set(Role):
-            check.fail("role", "must be admin, writer or reader")
-        fields["role"] = body["role"]
+        fields["role"] = check.choice("role", Role)
     if check.has("enabled"):
         fields["enabled"] = check.boolean("enabled")
     check.done()

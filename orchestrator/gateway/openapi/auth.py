@@ -34,7 +34,8 @@ forgotten after `security.login_window` seconds without one; each lock is audite
 from `X-Forwarded-For`. A wrong password, an unknown username and a disabled account all get
 the same 401, so that answers do not tell which usernames exist.
 
-**Ending access.** `POST /auth/logout` ends the session it is sent with. A new password ends
+**Ending access.** `POST /auth/logout` ends the session it is sent with (an API key is
+refused with a 400: `DELETE /keys/{id}` revokes keys). A new password ends
 all the user's sessions (their API keys stay valid). Disabling or deleting a user revokes all
 their API keys and sessions at once. A role change applies from the user's next request.
 
@@ -99,9 +100,10 @@ def paths() -> dict[str, Any]:
                 "auth",
                 "Sign out",
                 "End the session whose token came with this request; the token stops working "
-                "at once. Sent with an API key it does nothing (204): revoke a key with "
-                "`DELETE /keys/{id}`. No body.",
+                "at once. Sent with an API key it is a 400 `validation_error` (field "
+                "`token`): a key is no session, revoke it with `DELETE /keys/{id}`. No body.",
                 {"204": reply("Signed out.")},
+                errors=(400,),
             )
         },
         "/me": {

@@ -67,8 +67,10 @@ def job_fields(patch: bool) -> dict[str, Schema]:
         },
         "timeout": seconds(
             "Wall time allowed for each attempt; past it the process tree is killed and the "
-            "run ends `timed_out`. Default: configuration `jobs.default_timeout` (3600).",
+            "run ends `timed_out`. Default: configuration `jobs.default_timeout` (3600). "
+            "At most 604800 (7 days).",
             exclusiveMinimum=0,
+            maximum=604800,
         ),
         "max_attempts": {
             "type": "integer",
@@ -78,8 +80,10 @@ def job_fields(patch: bool) -> dict[str, Schema]:
             "configuration `jobs.default_max_attempts` (1).",
         },
         "retry_delay": seconds(
-            "Wait between attempts. Default: configuration `jobs.default_retry_delay` (0).",
+            "Wait between attempts. Default: configuration `jobs.default_retry_delay` (0). "
+            "At most 86400 (1 day).",
             minimum=0,
+            maximum=86400,
         ),
         "env": string_map("Extra environment variables for the command."),
         "secret_env": string_map(secret),

@@ -92,10 +92,11 @@ def schedule_fields() -> dict[str, Schema]:
         "max_lateness": {
             "type": ["number", "null"],
             "exclusiveMinimum": 0,
+            "maximum": 31622400,
             "default": None,
-            "description": "Seconds. At server start, a missed fire older than this is not "
-            "caught up (with `run_once`: nothing fires when the latest missed fire is older). "
-            "Null: no limit.",
+            "description": "Seconds, at most 31622400 (366 days). At server start, a missed "
+            "fire older than this is not caught up (with `run_once`: nothing fires when the "
+            "latest missed fire is older). Null: no limit.",
         },
         **note_fields(),
     }
