@@ -1,14 +1,14 @@
 """Errors found while reading the HTTP message itself, answered in the API's error envelope.
 
 aiohttp's parser refuses a request line or header over 8190 bytes, or a malformed message,
-before the application and its middlewares run, and answers in plain text. `EnvelopeAppRunner`
-serves the app like `web.AppRunner` but with a protocol handler whose `handle_error` answers
-JSON: 414 `uri_too_long`, 431 `headers_too_large`, 400 `bad_request`, 500 `internal_error`.
+before the application and its middlewares run, and answers in plain text.
+`EnvelopeRequestHandler` (the base of the server's connection handler, see `connections.py`)
+answers JSON instead: 414 `uri_too_long`, 431 `headers_too_large`, 400 `bad_request`, 500
+`internal_error`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from typing import Any
@@ -52,22 +52,3 @@ class EnvelopeRequestHandler(web.RequestHandler):
         )
         response.force_close()
         return response
-
-
-class EnvelopeServer(web.Server):
-    def __call__(self) -> web.RequestHandler:
-        return EnvelopeRequestHandler(self, loop=self._loop, **self._kwargs)
-
-
-class EnvelopeAppRunner(web.AppRunner):
-    """`web.AppRunner` whose connections answer parse errors in the envelope."""
-
-    async def _make_server(self) -> web.Server:
-        plain = await super()._make_server()
-        return EnvelopeServer(
-            plain.request_handler,
-            request_factory=plain.request_factory,
-            handler_cancellation=plain.handler_cancellation,
-            loop=asyncio.get_running_loop(),
-            **plain._kwargs,
-        )
