@@ -158,7 +158,9 @@ def run_command(kind: Kind) -> click.Command:
     @click.argument("ref", metavar="ID")
     @click.option("--wait", is_flag=True, help="Wait for the end; exit code 0 only on success.")
     @click.option(
-        "--at", type=TimeType(forward=True), help="Run once at this time (ISO 8601 or 10m)."
+        "--at",
+        type=TimeType(forward=True, future=True),
+        help="Run once at this time (ISO 8601, or from now: 10m, 1h30m).",
     )
     @click.option(
         "--env",

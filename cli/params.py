@@ -14,7 +14,15 @@ from typing import Any
 import click
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-RELATIVE = re.compile(r"^([+-]?)(\d+(?:\.\d+)?)\s*([smhdw])$", re.IGNORECASE)
+# A signed duration of one or more parts: 10m, +2h, -1d, 1h30m, 2d 4h.
+RELATIVE = re.compile(r"^([+-]?)((?:\s*\d+(?:\.\d+)?\s*[smhdw])+)$", re.IGNORECASE)
+PAST_GRACE = 60  # seconds: the server's own tolerance for a time that just went by
+PART = re.compile(r"(\d+(?:\.\d+)?)\s*([smhdw])", re.IGNORECASE)
+
+
+def duration_seconds(parts: str) -> float:
+    """The seconds of `1h30m`-style text (already matched by RELATIVE)."""
+    return sum(float(amount) * UNITS[unit.lower()] for amount, unit in PART.findall(parts))
 
 
 def parse_pairs(
@@ -36,14 +44,17 @@ class TimeType(click.ParamType):
     """A point in time as ISO 8601 text with its offset.
 
     Accepts ISO 8601 (a time without an offset is local time), `now`, or a duration such as
-    `10m`, `+2h`, `-1d` (units s, m, h, d, w). A duration without a sign counts forward for
-    `--at` and backward for `--since`, which is what each option's user means.
+    `10m`, `+2h`, `-1d` or `1h30m` (units s, m, h, d, w). A duration without a sign counts
+    forward for `--at` and backward for `--since`, which is what each option's user means.
+    With `future=True` (`--at`) a time already past is refused with the time understood, so
+    that a typo in the year never runs a job on the spot.
     """
 
     name = "time"
 
-    def __init__(self, forward: bool = True) -> None:
+    def __init__(self, forward: bool = True, future: bool = False) -> None:
         self.forward = forward
+        self.future = future
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         text = str(value).strip()
@@ -52,8 +63,8 @@ class TimeType(click.ParamType):
         if text.lower() == "now":
             moment = now
         elif match:
-            sign, amount, unit = match.groups()
-            delta = timedelta(seconds=float(amount) * UNITS[unit.lower()])
+            sign, parts = match.groups()
+            delta = timedelta(seconds=duration_seconds(parts))
             ahead = sign == "+" or (not sign and self.forward)
             moment = now + delta if ahead else now - delta
         else:
@@ -68,6 +79,9 @@ class TimeType(click.ParamType):
                 )
             if moment.tzinfo is None:
                 moment = moment.astimezone()
+        if self.future and moment < now - timedelta(seconds=PAST_GRACE):
+            shown = moment.isoformat(timespec="seconds")
+            self.fail(f"{text!r} means {shown}, which is in the past", param, ctx)
         return moment.isoformat(timespec="seconds")
 
 

@@ -176,10 +176,10 @@ class LoggingConfig:
 
 @dataclass(frozen=True)
 class JobsConfig:
-    default_timeout: float = key(3600.0, POSITIVE)
+    default_timeout: float = key(3600.0, Rule(float, low=0, high=7 * 86400, exclusive_low=True))
     max_output_bytes: int = key(1048576, POSITIVE_INT)
     default_max_attempts: int = key(1, POSITIVE_INT)
-    default_retry_delay: float = key(0.0, NOT_NEGATIVE)
+    default_retry_delay: float = key(0.0, Rule(float, low=0, high=86400))
 
 
 @dataclass(frozen=True)

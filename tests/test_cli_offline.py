@@ -176,3 +176,10 @@ class TestConfig:
         result = invoke("jobs", "list")
         assert result.exit_code == 1
         assert "cli.yaml" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_a_past_at_exits_2_before_any_request() -> None:
+    """`jobs run X --at -5m` is a usage error naming the time understood; nothing is sent."""
+    result = invoke("jobs", "run", "J1", "--at", "-5m")
+    assert result.exit_code == 2
+    assert "which is in the past" in result.output

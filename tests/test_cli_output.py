@@ -112,6 +112,23 @@ class TestParams:
         assert timedelta(minutes=9) < now - behind < timedelta(minutes=11)
         assert forced > now
 
+    def test_compound_durations(self):
+        """'1h30m' and '2d 4h' add their parts."""
+        now = datetime.now().astimezone()
+        later = datetime.fromisoformat(TimeType(forward=True).convert("1h30m", None, None))
+        days = datetime.fromisoformat(TimeType(forward=True).convert("2d 4h", None, None))
+        assert timedelta(minutes=89) < later - now < timedelta(minutes=91)
+        assert timedelta(hours=51) < days - now < timedelta(hours=53)
+
+    def test_a_past_at_is_refused_with_the_time_understood(self):
+        """For --at, '-5m' and a past date are usage errors that say what they meant."""
+        at = TimeType(forward=True, future=True)
+        for text in ("-5m", "2020-01-01T00:00"):
+            with pytest.raises(click.BadParameter, match="which is in the past"):
+                at.convert(text, None, None)
+        with pytest.raises(click.BadParameter, match="2020-01-01T00:00:00"):
+            at.convert("2020-01-01T00:00", None, None)
+
     def test_iso_times_keep_or_get_an_offset(self):
         """ISO 8601 passes through; a time without offset is taken as local time."""
         kept = TimeType().convert("2026-11-27T10:00:00+02:00", None, None)

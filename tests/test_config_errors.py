@@ -51,7 +51,7 @@ class TestErrors:
             ({"env": {"ORCH_JOBS__TIMEOUT": "1"}}, "unknown key 'jobs.timeout'"),
             ({"overrides": {"server.prot": 1}}, "unknown key 'server.prot' (from the command"),
             ({"overrides": {"server.port": 0}}, "server.port: must be an integer between 1 and"),
-            ({"overrides": {"jobs.default_timeout": "0"}}, "must be a number greater than 0"),
+            ({"overrides": {"jobs.default_timeout": "0"}}, "must be a number between 0 and 604800"),
             ({"env": {"ORCH_SERVER__SHUTDOWN_GRACE": "-1"}}, "number of at least 0, got '-1'"),
             ({"env": {"ORCH_LOGGING__LEVEL": "loud"}}, "must be one of debug, info, warning"),
             ({"env": {"ORCH_LOGGING__CONSOLE": "maybe"}}, "console: must be true or false"),
@@ -110,3 +110,13 @@ class TestParseAssignment:
         """Anything but SECTION.KEY=VALUE is a ConfigError quoting the argument."""
         with pytest.raises(ConfigError, match="expected SECTION.KEY=VALUE"):
             parse_assignment(text)
+
+
+def test_job_defaults_are_capped_like_the_jobs_own_values(workdir: Path) -> None:
+    """jobs.default_timeout over 7 days and default_retry_delay over 1 day are refused."""
+    assert "jobs.default_timeout: must be" in error_of(
+        env={}, overrides={"jobs.default_timeout": "700000"}
+    )
+    assert "jobs.default_retry_delay: must be" in error_of(
+        env={}, overrides={"jobs.default_retry_delay": "90000"}
+    )

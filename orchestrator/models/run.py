@@ -6,10 +6,11 @@ always finds the truth.
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
 from enum import StrEnum
 from typing import Any
 
-from orchestrator.models.fields import Checker, iso
+from orchestrator.models.fields import Checker, iso, now
 from orchestrator.models.job import SECRET_MASK
 
 
@@ -48,6 +49,11 @@ class TriggerType(StrEnum):
     RETRY = "retry"
 
 
+# A time that went by while the request travelled still means "now"; anything older is a
+# mistake (a typo in the year) that must not run the job on the spot.
+PAST_GRACE = 60
+
+
 def validate_run_request(body: Any) -> dict[str, Any]:
     """Check the optional body of `POST /jobs/{id}/run`: `at`, `env` and `secret_env`.
 
@@ -56,6 +62,9 @@ def validate_run_request(body: Any) -> dict[str, Any]:
         return {"at": None, "env": {}, "secret_env": {}}
     check = Checker(body, {"at", "env", "secret_env"})
     at = check.time("at") if body.get("at") is not None else None
+    if at is not None and at < now() - timedelta(seconds=PAST_GRACE):
+        understood = iso(at.astimezone(UTC))
+        check.fail("at", f"is in the past: understood as {understood}; leave it out to run now")
     env = check.string_map("env") if "env" in body else {}
     secret_env = check.string_map("secret_env") if "secret_env" in body else {}
     check.done()
