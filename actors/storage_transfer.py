@@ -34,9 +34,13 @@ class Retention:
     settings: RetentionConfig = field(default_factory=RetentionConfig)
     log_dir: Path | None = None
     timekeeper: Any = None
-    every: float = 3600.0
     token: int | None = None
     due: float = 0.0
+
+    @property
+    def every(self) -> float:
+        """Seconds between two purges (`retention.purge_interval`)."""
+        return self.settings.purge_interval
 
     def rearm(self, ref: Any) -> None:
         """Arm the next purge `every` seconds from now, replacing one armed earlier."""

@@ -199,6 +199,7 @@ class RetentionConfig:
     keep_last_runs: int = key(10, COUNT)
     audit_days: float = key(90.0, POSITIVE)
     logs_days: float = key(14.0, POSITIVE)
+    purge_interval: float = key(3600.0, Rule(float, low=60, high=86400))
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,17 @@ class TestCli:
         done = server.cli("system", "purge")
         assert done.stdout.strip() == "Removed 2 runs, 0 audit records, 0 log files."
         assert server.request("GET", f"/runs?owner={job_id}")[1]["total"] == 0
+
+
+class TestInterval:
+    def test_the_purge_interval_sets_the_next_purge(self, tmp_path: Path) -> None:
+        """With `retention.purge_interval=120` the next purge is due about two minutes after
+        the one made at start, not an hour."""
+        proc = ServerProcess(tmp_path / "data", "--set", "retention.purge_interval=120").start()
+        try:
+            doc = proc.request("GET", "/system/retention")[1]
+        finally:
+            proc.stop()
+        due = datetime.fromisoformat(doc["next_purge_at"])
+        assert timedelta(seconds=60) < due - datetime.now(UTC) <= timedelta(seconds=121)
+        assert doc["purge_interval"] == 120

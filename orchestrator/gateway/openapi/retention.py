@@ -7,8 +7,9 @@ from typing import Any
 from orchestrator.gateway.openapi.common import Schema, obj, operation, param, ref, reply
 from orchestrator.gateway.openapi.schemas import TIME_EXAMPLE
 
-PURGE_TEXT = """Apply retention now, as the server does by itself every hour (and at start),
-with the configured settings; the next hourly purge then comes an hour later. What goes:
+PURGE_TEXT = """Apply retention now, as the server does by itself every
+`retention.purge_interval` seconds (an hour by default, and once at start), with the configured
+settings; the next purge then comes one interval later. What goes:
 
 - runs that finished more than `retention.runs_days` days ago (default 30), with their
   output, except the `retention.keep_last_runs` latest runs (default 10) of each job and
@@ -22,7 +23,8 @@ The answer counts what was removed. With `dry_run=true` nothing is removed and t
 counts what would be. A failure is a 500 (the error is in the server log)."""
 
 IN_FORCE_TEXT = """The retention settings in force (from the configuration's `retention` section),
-when the server purges next (hourly, and once at start), and what a purge now would remove."""
+when the server purges next (every `retention.purge_interval`, and once at start), and what a
+purge now would remove."""
 COUNT = {"type": "integer", "minimum": 0}
 COUNTS = {
     "runs": {**COUNT, "description": "Runs (with their output)."},
@@ -46,6 +48,7 @@ def schemas() -> dict[str, Schema]:
                 "keep_last_runs": {**COUNT, "description": "Latest runs kept per owner."},
                 "audit_days": {**days, "description": "Audit records older than this go."},
                 "logs_days": {**days, "description": "Rotated log files older than this go."},
+                "purge_interval": {**days, "description": "Seconds between two purges."},
                 "next_purge_at": {"type": ["string", "null"], "format": "date-time"},
                 "would_purge": obj(COUNTS, list(COUNTS), closed=False),
             },
