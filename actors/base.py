@@ -69,7 +69,7 @@ class Actor(pykka.ThreadingActor):
     # Every message of every loop (pykka's, the on-demand drain, Storage's) passes through
     # `_handle_receive`, so it is counted there. Many JobRun actors run at once on different
     # threads: `next()` on an `itertools.count` is one C call under the GIL, so no increment
-    # is lost and no lock is taken (about 40 ns a message).
+    # is lost and no lock is taken (50 to 90 ns a message, about 1 µs of a run's 2 ms of CPU).
     _handled: ClassVar[itertools.count] = itertools.count()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
