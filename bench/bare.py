@@ -7,7 +7,7 @@ two, and neither orchestrates anything:
 - the bare server floor (dispatch only): an aiohttp server with no store, no actors, no
   authentication and no records, whose only route spawns that same shell command on a thread
   and answers a small JSON body. It is what HTTP plus the spawn cost on this machine. It runs on
-  the event loop the server would choose (`ORCH_SERVER__EVENT_LOOP`, default auto), so that
+  the event loop the server would choose (`ORCH_SERVER__EVENT_LOOP`, default asyncio), so that
   the two compare on the same loop.
 Run this file as a program to start the bare server: `python bench/bare.py PORT WORKDIR`.
 """
@@ -146,7 +146,7 @@ def _serve(port: int, workdir: str) -> None:
 
     from orchestrator.event_loop import factory
 
-    name, make = factory(os.environ.get("ORCH_SERVER__EVENT_LOOP", "auto"))
+    name, make = factory(os.environ.get("ORCH_SERVER__EVENT_LOOP", "asyncio"))
     print(f"bare server on the {name} event loop", flush=True)
 
     pool = ThreadPoolExecutor(64)

@@ -45,7 +45,7 @@ class TestChoice:
     def test_an_unknown_loop_is_a_config_error(self):
         with pytest.raises(ConfigError, match="event_loop"):
             load_config(path=None, env={}, overrides={"server.event_loop": "trio"})
-        assert load_config(path=None, env={}).server.event_loop == "auto"
+        assert load_config(path=None, env={}).server.event_loop == "asyncio"
 
 
 class TestOnTheServer:
