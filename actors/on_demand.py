@@ -47,6 +47,9 @@ class _Inbox:
     def empty(self) -> bool:
         return self._items.empty()
 
+    def qsize(self) -> int:
+        return self._items.qsize()
+
 
 class OnDemandActor(Actor):
     """An actor whose messages are handled on a pooled thread, taken only while it has work."""

@@ -39,6 +39,7 @@ from bench.common import (  # noqa: E402 - the repository root must be on sys.pa
     timed_start,
     wrk_reads,
 )
+from bench.cost import Cost  # noqa: E402
 
 WINDOWS = os.name == "nt"
 RAW_COMMAND = ["cmd", "/c", "exit 0"] if WINDOWS else ["true"]
@@ -91,10 +92,10 @@ def create_jobs(server: ServerProcess, count: int, workdir: str, clients: int) -
     return created
 
 
-def dispatch(server: ServerProcess, job_id: str, args: argparse.Namespace) -> tuple[float, float]:
+def dispatch(server: ServerProcess, job_id: str, args: argparse.Namespace) -> tuple:
     """The acceptance figure: orchestrator wall time over the raw floor, same runs and threads.
 
-    Returns that ratio and the raw floor in seconds."""
+    Returns that ratio, the raw floor and the wall in seconds, and the server's `Cost`."""
     section(f"dispatch: {args.runs} runs of `{JOB_COMMAND}`, {args.clients} clients")
     client = Client(server)
     for _ in range(WARM_UP):  # first spawns pay for imports and thread pools; not what we measure
@@ -112,10 +113,12 @@ def dispatch(server: ServerProcess, job_id: str, args: argparse.Namespace) -> tu
 
     http_wall = in_threads(args.clients, gets)
     print(f"HTTP floor    {http_wall:7.3f} s  (same count of GET /jobs/{{id}}: client + gateway)")
+    cost = Cost(server.process.pid, server)
     me, srv = Usage(os.getpid()), Usage(server.process.pid)
     started = time.perf_counter()
     latencies = sorted(submit_all(server, [job_id], args.runs, args.clients))
     wall = time.perf_counter() - started
+    cost.stop()
     ratio = wall / raw
     print(f"orchestrator  {wall:7.3f} s  ({args.runs / wall:6.0f} runs/s)  ratio {ratio:.2f}x")
     p50, p99 = percentile(latencies, 0.5) * 1e3, percentile(latencies, 0.99) * 1e3
@@ -124,7 +127,8 @@ def dispatch(server: ServerProcess, job_id: str, args: argparse.Namespace) -> tu
         f"CPU           server {srv.seconds():.2f} s (with its children), "
         f"benchmark client {me.seconds():.2f} s, over {wall:.2f} s wall on {os.cpu_count()} cores"
     )
-    return ratio, raw
+    print(cost.describe(args.runs, "run"))
+    return ratio, raw, wall, cost
 
 
 def fill_store(server: ServerProcess, job_id: str, workdir: str, args: argparse.Namespace) -> None:
@@ -164,9 +168,11 @@ def main() -> int:
                 "max_concurrent": args.clients,
             }
             job_id = expect(*server.request("POST", "/jobs", body), 201)["id"]
-            ratio, raw = dispatch(server, job_id, args)
+            ratio, raw, wall, cost = dispatch(server, job_id, args)
             figures.append(Figure("dispatch wall / raw floor", ratio, "x", 2.0))
             figures += bare.dispatch_floors(raw, tmp, args.runs, args.clients, JOB_COMMAND)
+            figures += cost.figures(args.runs, "run")
+            figures += bare.against_bare(wall, cost.cpu_ms(args.runs))
             fill_store(server, job_id, tmp, args)
             loaded = rss_mb(server.process.pid)
             print(f"RSS of the server that did the work: {loaded:.1f} MB")

@@ -4,10 +4,12 @@ Run from the repository root: `.venv/bin/python bench/pipelines.py` (`--quick` f
 It prints each figure as it goes, then a summary table with PASS or MISS per target:
 - linear: one pipeline of 100 steps of `true`, each depending on the one before, run with
   `POST /pipelines/{id}/run?wait=true`, against 100 sequential `subprocess.run(["true"])` in
-  this process, measured right before it (target: at most 1.5x);
+  this process, measured right before it (targets: at most 1.5x, and at most 0.5 ms of
+  orchestration per step);
 - fan-out: 100 pipelines of 10 steps started at once by 100 clients; all must succeed. The total
   wall time and the per-step orchestration overhead are printed.
-Per-step overhead = (pipeline wall - raw time per spawn x steps) / steps.
+Per-step overhead = (pipeline wall - raw time per spawn x steps) / steps. Both phases also
+print the server's own CPU, actor messages and store commits per step (`bench/cost.py`).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from bench.common import (  # noqa: E402 - the repository root must be on sys.pa
     split,
     timed_start,
 )
+from bench.cost import Cost  # noqa: E402
 from bench.dispatch import JOB_COMMAND, RAW_COMMAND  # noqa: E402
 
 WAIT = 600.0  # seconds a `wait=true` run request may take before the server answers 202
@@ -67,8 +70,9 @@ def check_run(run: dict, steps: int) -> None:
         raise RuntimeError(f"pipeline run {run['id']} ended {run['state']}: {run['error']}")
 
 
-def linear(server: ServerProcess, job_id: str, args: argparse.Namespace) -> tuple[float, float]:
-    """Ratio of the linear pipeline's wall time to the raw floor, and its per-step overhead (s).
+def linear(server: ServerProcess, job_id: str, args: argparse.Namespace) -> tuple:
+    """Ratio of the linear pipeline's wall time to the raw floor, its per-step overhead (s), and
+    the server's `Cost` over the rounds (per step: divide by steps x rounds).
 
     Raw floor and pipeline alternate `--repeat` times; the medians are compared, so a burst of
     other work on the machine does not decide the verdict alone.
@@ -81,7 +85,7 @@ def linear(server: ServerProcess, job_id: str, args: argparse.Namespace) -> tupl
     for _ in range(2):  # first spawns pay for imports and thread pools; not what we measure
         check_run(run_pipeline(client, warm_id), 10)
     raws, walls, inside = [], [], []
-    srv = Usage(server.process.pid)
+    srv, cost = Usage(server.process.pid), Cost(server.process.pid, server)
     for n in range(args.repeat):
         raws.append(sequential_raw(steps))
         started = time.perf_counter()
@@ -93,6 +97,7 @@ def linear(server: ServerProcess, job_id: str, args: argparse.Namespace) -> tupl
             f"round {n + 1}: raw {raws[-1]:6.3f} s  pipeline {walls[-1]:6.3f} s "
             f"(server-side duration {run['duration']:.3f} s)  ratio {walls[-1] / raws[-1]:5.2f}x"
         )
+    cost.stop()
     client.close()
     raw, wall = statistics.median(raws), statistics.median(walls)
     overhead = (wall - raw) / steps
@@ -102,12 +107,13 @@ def linear(server: ServerProcess, job_id: str, args: argparse.Namespace) -> tupl
     )
     print(f"per-step orchestration overhead {overhead * 1e3:.2f} ms  ratio {wall / raw:.2f}x")
     print(f"server CPU {srv.seconds():.2f} s (with its children) over {args.repeat} rounds")
-    return wall / raw, overhead
+    print(cost.describe(steps * args.repeat, "step"))
+    return wall / raw, overhead, cost
 
 
-def fan_out(server: ServerProcess, job_id: str, args: argparse.Namespace) -> tuple[int, float]:
+def fan_out(server: ServerProcess, job_id: str, args: argparse.Namespace) -> tuple:
     """Start `--pipelines` pipelines of `--fan-steps` steps at once; returns (not succeeded,
-    wall time in s). Each client creates its pipeline first, then all start together."""
+    wall time in s, `Cost`). Each client creates its pipeline first, then all start together."""
     count, steps = args.pipelines, args.fan_steps
     total = count * steps
     section(f"fan-out: {count} pipelines of {steps} steps started at once ({total} step runs)")
@@ -118,8 +124,9 @@ def fan_out(server: ServerProcess, job_id: str, args: argparse.Namespace) -> tup
     def work(index: int) -> None:
         runs.append(run_pipeline(clients[index], ids[index]))
 
-    me, srv = Usage(os.getpid()), Usage(server.process.pid)
+    me, srv, cost = Usage(os.getpid()), Usage(server.process.pid), Cost(server.process.pid, server)
     wall = in_threads(count, work)
+    cost.stop()
     for client in clients:
         client.close()
     ok = sum(r["state"] == "succeeded" and len(r["steps"]) == steps for r in runs)
@@ -133,7 +140,8 @@ def fan_out(server: ServerProcess, job_id: str, args: argparse.Namespace) -> tup
         f"CPU: server {srv.seconds():.2f} s (with its children), benchmark client "
         f"{me.seconds():.2f} s, over {wall:.2f} s wall on {os.cpu_count()} cores"
     )
-    return count - ok, wall
+    print(cost.describe(total, "step"))
+    return count - ok, wall, cost
 
 
 def parallel_raw(count: int, threads: int) -> float:
@@ -168,9 +176,9 @@ def main() -> int:
             body = {"name": "bench-true", "command": JOB_COMMAND, "workdir": tmp}
             body["max_concurrent"] = 1000
             job_id = expect(*server.request("POST", "/jobs", body), 201)["id"]
-            ratio, overhead = linear(server, job_id, args)
+            ratio, overhead, line_cost = linear(server, job_id, args)
             shell_ratio = shell_floor(args.steps, tmp)
-            missed, wall = fan_out(server, job_id, args)
+            missed, wall, fan_cost = fan_out(server, job_id, args)
         finally:
             server.stop()
     total = args.pipelines * args.fan_steps
@@ -186,12 +194,14 @@ def main() -> int:
     )
     figures += [
         Figure(f"linear {args.steps}-step pipeline / raw", ratio, "x", 1.5),
-        Figure("  per-step overhead, linear", overhead * 1e3, "ms"),
+        Figure("  per-step overhead, linear", overhead * 1e3, "ms", 0.5),
+        *line_cost.figures(args.steps * args.repeat, "step, linear"),
         Figure("  shell floor (no server) / raw", shell_ratio, "x"),
         Figure(f"fan-out {args.pipelines}x{args.fan_steps}: runs not succeeded", missed, "", 0),
         Figure("  fan-out total wall", wall, "s"),
         Figure("  per-step overhead, fan-out", fan_overhead * 1e3, "ms"),
         Figure("  fan-out wall / parallel raw floor", wall / raw_par, "x"),
+        *fan_cost.figures(total, "step, fan-out"),
     ]
     section("summary" + (" (--quick: sizes below the acceptance sizes)" if args.quick else ""))
     print(machine())

@@ -155,6 +155,22 @@ def resources(doc: Any) -> str:
     )
 
 
+def internals(doc: Any) -> list[str]:
+    """The store's commits and the actors' messages since start, and what waits in inboxes."""
+    store, actors = section(doc, "store"), section(doc, "actors")
+    kinds = section(actors, "by_kind")
+    entries = [(k, v) for k, v in kinds.items() if isinstance(v, Mapping)]
+    waiting = sum(v.get("inbox") or 0 for _, v in entries)
+    deepest = max(entries, key=lambda kv: kv[1].get("inbox_max") or 0, default=None)
+    where = f", deepest {deepest[1].get('inbox_max')} ({deepest[0]})" if deepest else ""
+    return [
+        f"store {number(store.get('commits'))} commits, "
+        f"{number(store.get('rows_written'))} rows written",
+        f"actors {number(actors.get('messages_total'))} messages handled, "
+        f"{waiting if entries else '-'} waiting{where}",
+    ]
+
+
 def block(rows: Iterable[tuple[str, str | list[str]]], width: int = WIDTH) -> str:
     """Labelled lines within `width` columns: a label shows once, its further lines (given or
     wrapped) are indented under the first."""
@@ -185,5 +201,6 @@ def metrics_screen(doc: Any) -> str:
         ("Jobs", owners(doc, "jobs")),
         ("Pipelines", owners(doc, "pipelines")),
         ("Schedules", schedules(doc)),
+        ("Internals", internals(doc)),
     ]
     return title + "\n\n" + block(rows)

@@ -162,6 +162,7 @@ class ServerConfig:
     header_timeout: float = key(10.0, POSITIVE)
     keepalive_timeout: float = key(75.0, POSITIVE)
     trusted_proxies: tuple[str, ...] = key((), NetworksRule())
+    event_loop: str = key("asyncio", Rule(str, choices=("auto", "asyncio", "uvloop")))
 
 
 @dataclass(frozen=True)

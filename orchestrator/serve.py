@@ -15,7 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
-from orchestrator import VERSION_DISPLAY
+from orchestrator import VERSION_DISPLAY, event_loop
 from orchestrator.config import Config
 from orchestrator.errors import OrchestratorError
 from orchestrator.gateway.app import create_app
@@ -93,7 +93,8 @@ def _start(config: Config, debug: bool, sock: socket.socket) -> int:
             backlog=runtime.backlog,
             store_health=runtime.store_health,
         )
-        return asyncio.run(_serve(config, create_app(services), runtime, sock))
+        main = _serve(config, create_app(services), runtime, sock)
+        return event_loop.run(config.server.event_loop, main)
     except OrchestratorError as err:
         print(f"error: {err.message}", file=sys.stderr)
         return 1

@@ -48,8 +48,10 @@ class TestMetrics:
             "Jobs",
             "Pipelines",
             "Schedules",
+            "Internals",
         ]
         assert "% of " in screen and "available of" in screen and "RSS" in screen
+        assert " commits, " in screen and " messages handled, " in screen
         assert max(len(line) for line in screen.splitlines()) <= 80
 
     def test_json_is_the_api_document(self, cli: Cli, server: ServerProcess, tmp_path: Path):

@@ -1,8 +1,9 @@
 """REST resource: metrics (`/metrics`, `/metrics/history`, `/metrics/prometheus`).
 
 One document joins three sources asked at once: the Sampler's latest sample of the machine,
-Storage's counts of definitions and runs, and the Supervisor's running and queued runs. The
-Prometheus text is the same document rendered for scrapers.
+Storage's counts of definitions and runs (and of its commits), and the Supervisor's running and
+queued runs; the actors' message counters and inbox depths are read on the spot
+(`actors.census`). The Prometheus text is the same document rendered for scrapers.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from actors import messages as m
+from actors.census import census
 from orchestrator import __version__
 from orchestrator.errors import ValidationError
 from orchestrator.gateway.bridge import ask
@@ -76,6 +78,8 @@ async def collect(svc: Services) -> dict[str, Any]:
         "pipelines": counted["pipelines"],
         "schedules": counted["schedules"],
         "runs": runs,
+        "actors": census(),
+        "store": counted["store"],
         "version": __version__,
     }
 

@@ -1,4 +1,4 @@
-"""Definitions and runs counted by state, and run durations of the last 24 hours.
+"""Definitions and runs counted by state, run durations of the last 24 hours, store commits.
 
 Pure over the Store (the Storage actor calls it on its thread). The store may hold 100,000 runs
 or more, so runs are never walked here: the run history keeps the counts of the last 24 hours
@@ -27,6 +27,7 @@ def counts(store: Store, now: datetime) -> dict[str, Any]:
         "pipelines": _owners(store, store.pipelines),
         "schedules": _schedules(store),
         "runs": _runs(store, now),
+        "store": {"commits": store.tables.commits, "rows_written": store.tables.rows_written},
     }
 
 

@@ -56,6 +56,20 @@ SINGLE: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("runs_queued", "gauge", "Job runs waiting for a free slot.", ("runs", "queued")),
     ("runs_finished_24h", "gauge", "Runs created in the last 24 hours that have finished.",
      ("runs", "finished_24h")),
+    ("store_commits_total", "counter", "Commits of the store since the server started.",
+     ("store", "commits")),
+    ("store_rows_written_total", "counter", "Rows written or deleted by those commits.",
+     ("store", "rows_written")),
+)  # fmt: skip
+
+# Families with one sample per actor kind: name, type, help, the key in each kind's entry.
+BY_KIND = (
+    ("actor_messages_total", "counter", "Messages handled by actors of a kind since start.",
+     "messages_total"),
+    ("actors_alive", "gauge", "Actors of a kind alive now.", "alive"),
+    ("actor_inbox_depth", "gauge", "Messages waiting in the inboxes of a kind's actors.", "inbox"),
+    ("actor_inbox_depth_max", "gauge", "Messages waiting in the deepest inbox of a kind.",
+     "inbox_max"),
 )  # fmt: skip
 
 # Families with one sample per state: name, help, the states always written, the value's place.
@@ -77,6 +91,10 @@ def render(metrics: Mapping[str, Any]) -> str:
         _family(out, name, kind, text, [({}, _at(metrics, path))])
     for name, text, known, path in BY_STATE:
         _by_state(out, name, text, known, _at(metrics, path))
+    kinds = _at(metrics, ("actors", "by_kind")) or {}
+    for name, kind, text, key in BY_KIND:
+        samples = [({"kind": k}, entry.get(key)) for k, entry in kinds.items()]
+        _family(out, name, kind, text, samples)
     schedules = metrics.get("schedules") or {}
     split = [({"state": key}, schedules.get(key)) for key in ("enabled", "paused")]
     _family(out, "schedules", "gauge", "Schedules by whether they fire.", split)

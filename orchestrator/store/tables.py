@@ -121,6 +121,9 @@ class Tables:
         self.all = {name: Table(path, name) for name in self.NAMES}
         self._writer: sqlite3.Connection | None = None
         self._writer_thread: int | None = None
+        # Real commits and rows written (puts and deletes) since the store opened: `/metrics`.
+        self.commits = 0
+        self.rows_written = 0
 
     def _connection(self) -> sqlite3.Connection:
         """The writing connection, owned by the thread that flushes (the Storage actor's).
@@ -159,6 +162,8 @@ class Tables:
             raise
         for table in batch:
             table.pending = {}
+        self.commits += 1
+        self.rows_written += written
         return written
 
     def pending_count(self) -> int:

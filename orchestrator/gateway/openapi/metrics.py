@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from orchestrator.gateway.openapi import metrics_internals
 from orchestrator.gateway.openapi.common import Schema, obj, operation, param, ref, reply
 from orchestrator.gateway.openapi.schemas import TIME_EXAMPLE, timestamp
 
@@ -146,9 +147,12 @@ def schemas() -> dict[str, Schema]:
             closed=False,
         ),
         "runs": obj(runs, list(runs), closed=False),
+        "actors": ref("MetricsActors"),
+        "store": ref("MetricsStore"),
         "version": {"type": "string", "description": "The server's version (PEP 440)."},
     }
     return {
+        **metrics_internals.schemas(),
         "ProcessSample": process,
         "MetricsSample": obj(
             {**sample, "process": ref("ProcessSample")},
@@ -181,6 +185,7 @@ def paths() -> dict[str, Any]:
     document = {"time": TIME_EXAMPLE, "system": machine, "process": SAMPLE_EXAMPLE["process"]}
     document |= {"jobs": by_state, "pipelines": {"total": 2, "by_state": {"succeeded": 2}}}
     document |= {"schedules": {"total": 3, "enabled": 2, "paused": 1}, "runs": runs}
+    document |= metrics_internals.EXAMPLE
     document["version"] = "0.3.0a0"
     return {
         "/metrics": {
@@ -191,7 +196,8 @@ def paths() -> dict[str, Any]:
                 "CPU, memory, disk and I/O of the machine (the latest sample), the server "
                 "process, jobs and pipelines by the state of their latest run, schedules, and "
                 "runs: stored, active, by state over the last 24 hours with duration "
-                "quantiles, and running and queued now.",
+                "quantiles, and running and queued now; and the server's internals: messages "
+                "handled and inbox depths by actor kind, and the store's commits.",
                 {"200": reply("The metrics.", ref("Metrics"), document)},
             )
         },

@@ -1,0 +1,70 @@
+"""`server.event_loop`: the gateway runs on asyncio's loop or on uvloop, as configured."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from orchestrator.config import load_config
+from orchestrator.errors import ConfigError
+from orchestrator.event_loop import factory, run
+from tests.support import ServerProcess
+
+HAVE_UVLOOP = importlib.util.find_spec("uvloop") is not None
+
+
+async def loop_name() -> str:
+    return type(asyncio.get_running_loop()).__module__.split(".")[0]
+
+
+class TestChoice:
+    """Each setting gives the loop it names; auto takes uvloop only when it can."""
+
+    def test_asyncio_is_asyncio_even_with_uvloop_installed(self):
+        name, make = factory("asyncio")
+        assert (name, make) == ("asyncio", None)
+        assert run("asyncio", loop_name()) == "asyncio"
+
+    @pytest.mark.skipif(not HAVE_UVLOOP, reason="uvloop is not installed")
+    def test_auto_and_uvloop_run_on_uvloop_when_installed(self):
+        assert factory("auto")[0] == "uvloop"
+        assert run("uvloop", loop_name()) == "uvloop"
+        assert run("auto", loop_name()) == "uvloop"
+
+    def test_without_uvloop_auto_falls_back_and_uvloop_is_refused(self, monkeypatch):
+        monkeypatch.setitem(sys.modules, "uvloop", None)  # makes `import uvloop` fail
+        assert factory("auto") == ("asyncio", None)
+        assert run("auto", loop_name()) == "asyncio"
+        with pytest.raises(ConfigError, match="uvloop is not installed"):
+            run("uvloop", loop_name())
+
+    def test_an_unknown_loop_is_a_config_error(self):
+        with pytest.raises(ConfigError, match="event_loop"):
+            load_config(path=None, env={}, overrides={"server.event_loop": "trio"})
+        assert load_config(path=None, env={}).server.event_loop == "asyncio"
+
+
+class TestOnTheServer:
+    """A real server serves on the loop it was given and logs which one at start."""
+
+    @pytest.mark.parametrize("choice", ["asyncio", "uvloop"])
+    def test_the_server_serves_on_the_chosen_loop(self, tmp_path: Path, choice: str):
+        if choice == "uvloop" and not HAVE_UVLOOP:
+            pytest.skip("uvloop is not installed")
+        server = ServerProcess(tmp_path / "data", "--set", f"server.event_loop={choice}")
+        server.start()
+        try:
+            status, job = server.request("POST", "/jobs", {"name": "j", "command": "true",
+                                                           "workdir": str(tmp_path)})  # fmt: skip
+            assert status == 201
+            status, ran = server.request("POST", f"/jobs/{job['id']}/run?wait=true&timeout=20")
+            assert status == 200 and ran["state"] == "succeeded"
+        finally:
+            server.stop()
+        lines = (tmp_path / "data" / "logs" / "info.log").read_text().splitlines()
+        chosen = [line for line in lines if "event loop chosen" in line]
+        assert chosen and f"event_loop={choice} " in chosen[0], chosen
