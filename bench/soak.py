@@ -3,6 +3,11 @@ errors, latencies, resources and leftover runs, against the targets of the issue
 
 Run from the repository root: `.venv/bin/python bench/soak.py` (10 minutes, 50 clients;
 `--quick` for 1 minute). The server runs on 127.0.0.1 with a temporary data directory.
+
+Resources are compared at a steady history: retention keeps the runs of the last
+`--history-minutes` (purged every minute), and the start figures are taken after a warm-up of
+that length, so the store holds as many runs at the start as at the end and what grows is what
+the load leaks, not the history it adds. `--history-minutes 0` keeps every run instead.
 """
 
 from __future__ import annotations
@@ -116,12 +121,17 @@ def main() -> int:
     args = parse_args()
     print(f"{args.clients} clients for {args.minutes:g} min; {machine()}")
     with tempfile.TemporaryDirectory(prefix="orch-soak-") as tmp:
-        server = ServerProcess(Path(tmp) / "data")
+        server = ServerProcess(Path(tmp) / "data", *history(args.history_minutes))
         try:
             print(f"start-up {timed_start(server):.2f} s")
             fixture = set_up(server, tmp)
             pid = server.process.pid
+            if args.warmup:
+                section(f"warm-up: {args.warmup:g} min of the same load (not measured)")
+                pause = args.think_ms / 1000
+                asyncio.run(load(fixture, args.clients, args.warmup * 60, pause, args.clients))
             seen = {"start": resources(pid)}
+            stored = {"start": runs_stored(server)}
             section(f"load: {args.clients} clients, mean pause {args.think_ms:g} ms")
             began = time.monotonic()
             seconds = args.minutes * 60
@@ -132,10 +142,13 @@ def main() -> int:
             drained = drain(server, args.stuck_after)
             seen["drained"] = resources(pid)
             stuck = unfinished(server)
-            total = expect(*server.request("GET", "/runs?limit=1"), 200)["total"]
-            # Pooled threads end after IDLE_SECONDS without work: compare once they could have.
+            stored["drained"] = runs_stored(server)
+            # Pooled threads end after IDLE_SECONDS without work: compare once they could have,
+            # and once retention has brought the history back to its steady length.
             time.sleep(args.settle)
+            expect(*server.request("POST", "/system/purge"), 200)
             seen["idle"] = resources(pid)
+            stored["idle"] = runs_stored(server)
         finally:
             server.stop()
     section("per route")
@@ -145,10 +158,9 @@ def main() -> int:
         print(f"{name:9} RSS {found['rss']:7.1f} MB  open files {found['files']:4}  "
               f"threads {found['threads']:3}")  # fmt: skip
     when = f"{drained:.1f} s" if drained is not None else f"not within {args.stuck_after:g} s"
-    print(f"queue drained after the load: {when}; {total} runs in the store")
+    print(f"queue drained after the load: {when}")
+    print("runs in the store: " + ", ".join(f"{k} {v}" for k, v in stored.items()))
     before, after = seen["start"], seen["idle"]
-    grown = (after["rss"] - before["rss"]) * 1024 / max(total, 1)
-    print(f"RSS grown per run in the store: {grown:.1f} KB (run records are kept in memory)")
     bad = sum(tally.errors.values())
     figures = [
         Figure("errors (5xx, dropped) / requests", bad / max(tally.requests(), 1) * 100, "%", 0),
@@ -166,6 +178,18 @@ def main() -> int:
     return 0
 
 
+def runs_stored(server: ServerProcess) -> int:
+    return expect(*server.request("GET", "/runs?limit=1"), 200)["total"]
+
+
+def history(minutes: float) -> list[str]:
+    """Server options keeping the runs of the last `minutes` (none: every run is kept)."""
+    if not minutes:
+        return []
+    keep = {"runs_days": minutes / 1440, "keep_last_runs": 5, "purge_interval": 60}
+    return [arg for key, value in keep.items() for arg in ("--set", f"retention.{key}={value}")]
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=10.0, help="length of the load (10)")
@@ -173,6 +197,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients (50)")
     parser.add_argument("--think-ms", type=float, default=100.0, help="mean pause (100 ms)")
     parser.add_argument("--stuck-after", type=float, default=30.0, help="drain wait (30 s)")
+    parser.add_argument("--history-minutes", type=float, default=2.0, help="runs kept (2 min)")
+    parser.add_argument("--warmup", type=float, default=None, help="minutes (= history)")
     settle = IDLE_SECONDS + 5
     parser.add_argument(
         "--settle", type=float, default=settle, help=f"idle after the drain ({settle:g} s)"
@@ -180,6 +206,8 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     if args.quick:
         args.minutes = 1.0
+    if args.warmup is None:
+        args.warmup = min(args.history_minutes, args.minutes)
     return args
 
 

@@ -160,9 +160,13 @@ READS = (
 )
 
 
-async def load(fixture: Fixture, clients: int, seconds: float, think: float) -> Tally:
-    """`clients` clients for `seconds`, each pausing 0 to 2 × `think` s between requests."""
+async def load(
+    fixture: Fixture, clients: int, seconds: float, think: float, first: int = 0
+) -> Tally:
+    """`clients` clients for `seconds`, each pausing 0 to 2 × `think` s between requests;
+    their numbers (names of what they create, random streams) start at `first`."""
     tally = Tally()
     deadline = time.monotonic() + seconds
-    await asyncio.gather(*(Client(i, fixture, tally).run(deadline, think) for i in range(clients)))
+    made = (Client(first + i, fixture, tally) for i in range(clients))
+    await asyncio.gather(*(client.run(deadline, think) for client in made))
     return tally
