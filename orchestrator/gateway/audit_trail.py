@@ -6,8 +6,7 @@ from aiohttp import web
 
 from actors import messages as m
 from orchestrator.gateway.bridge import ask
-from orchestrator.gateway.http import query_time, reply, services
-from orchestrator.store.store import check_limit
+from orchestrator.gateway.http import check_limit, query_time, reply, services
 
 routes = web.RouteTableDef()
 

@@ -12,6 +12,7 @@ from actors import messages as m
 from orchestrator.errors import Unavailable
 from orchestrator.gateway.bridge import ask
 from orchestrator.gateway.http import (
+    check_limit,
     query_bool,
     query_choice,
     query_float,
@@ -23,7 +24,6 @@ from orchestrator.gateway.http import (
 from orchestrator.gateway.waiting import wait_for_run
 from orchestrator.models.fields import Checker, now
 from orchestrator.models.run import TERMINAL, RunState, public_run, validate_run_request
-from orchestrator.store.store import check_limit
 
 OWNER_STATES = {state.value for state in RunState} | {"never_run"}
 Changed = Callable[[web.Request, str], Awaitable[None]]

@@ -8,10 +8,9 @@ from actors import messages as m
 from orchestrator.errors import Conflict
 from orchestrator.gateway.bridge import ask
 from orchestrator.gateway.definitions import start_run
-from orchestrator.gateway.http import query_choice, query_time, reply, services
+from orchestrator.gateway.http import check_limit, query_choice, query_time, reply, services
 from orchestrator.gateway.waiting import wait_for_run
 from orchestrator.models.run import TERMINAL, RunState, public_run
-from orchestrator.store.store import check_limit
 
 routes = web.RouteTableDef()
 STATES = {state.value for state in RunState}

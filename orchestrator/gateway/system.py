@@ -9,11 +9,10 @@ from aiohttp import web
 
 from orchestrator import VERSION_DISPLAY, __version__
 from orchestrator.errors import ValidationError
-from orchestrator.gateway.http import query_choice, read_json, reply, services
+from orchestrator.gateway.http import check_limit, query_choice, read_json, reply, services
 from orchestrator.gateway.keys import STREAMS
 from orchestrator.log import get_logger
 from orchestrator.models.fields import Checker, parse_time
-from orchestrator.store.store import check_limit
 
 routes = web.RouteTableDef()
 log = get_logger("orchestrator.gateway")
