@@ -7,11 +7,13 @@ from aiohttp import web
 from actors import messages as m
 from orchestrator.gateway.bridge import ask
 from orchestrator.gateway.http import check_limit, query_time, reply, services
+from orchestrator.gateway.routing import ADMIN, Api
 
-routes = web.RouteTableDef()
+api = Api("audit")
+routes = api.routes
 
 
-@routes.get("/audit")
+@api.get("/audit", role=ADMIN, op="listAudit", summary="Query the audit trail", errors=(400,))
 async def list_audit(request: web.Request) -> web.Response:
     q = request.query
     message = m.ListAudit(

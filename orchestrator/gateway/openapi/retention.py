@@ -68,9 +68,6 @@ def paths() -> dict[str, Any]:
     return {
         "/system/retention": {
             "get": operation(
-                "getRetention",
-                "system",
-                "Retention in force",
                 IN_FORCE_TEXT,
                 {
                     "200": reply(
@@ -81,9 +78,6 @@ def paths() -> dict[str, Any]:
         },
         "/system/purge": {
             "post": operation(
-                "purge",
-                "system",
-                "Apply retention now",
                 PURGE_TEXT,
                 {
                     "200": reply(
@@ -92,7 +86,6 @@ def paths() -> dict[str, Any]:
                         {**counts, "dry_run": False},
                     )
                 },
-                errors=(400,),
                 parameters=[dry_run],
             )
         },
