@@ -70,6 +70,7 @@ docs: $(STAMP)
 	$(BIN)/python docs/gen/cli_reference.py
 	$(BIN)/python docs/gen/config_reference.py
 	$(BIN)/python docs/gen/api_reference.py
+	$(BIN)/python docs/gen/states.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -20,22 +20,10 @@ from cli.params import TimeType, parse_pairs
 from cli.run_view import show_run
 from cli.runs import limit_option, list_runs, state_option, wait_timeout_option
 from cli.state import State, pass_state
+from cli.states import OWNER_STATES
 from cli.table import Column, aligned  # noqa: F401 - aligned: re-exported for the groups
 from cli.waiting import report, wait_for_run
 
-# States a job or pipeline shows: that of its latest run, or never_run.
-OWNER_STATES = (
-    "never_run",
-    "scheduled",
-    "queued",
-    "running",
-    "retrying",
-    "succeeded",
-    "failed",
-    "timed_out",
-    "cancelled",
-    "interrupted",
-)
 # The server's answer may take as long as the wait it was asked for; allow a margin on top.
 WAIT_MARGIN = 30.0
 

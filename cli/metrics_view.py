@@ -10,22 +10,11 @@ import textwrap
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from cli.states import OWNER_STATES, STEP_STATES
 from cli.table import seconds, when
 
 # Run and owner states in the order people follow a run through them; others come after.
-STATE_ORDER = (
-    "never_run",
-    "scheduled",
-    "queued",
-    "running",
-    "retrying",
-    "succeeded",
-    "failed",
-    "timed_out",
-    "cancelled",
-    "interrupted",
-    "skipped",
-)
+STATE_ORDER = (*OWNER_STATES, *(s for s in STEP_STATES if s not in OWNER_STATES))
 UNITS = ("B", "KiB", "MiB", "GiB", "TiB")
 LABEL_WIDTH = 11
 WIDTH = 80

@@ -10,21 +10,10 @@ import click
 from cli.client import path
 from cli.run_view import schedule_names, show_run, trigger_text
 from cli.state import State, pass_state
+from cli.states import RUN_STATES
 from cli.table import Column, seconds, when
 from cli.wait_option import wait_timeout_option
 from cli.waiting import DEFAULT_WAIT, report, wait_for_run
-
-RUN_STATES = (
-    "scheduled",
-    "queued",
-    "running",
-    "retrying",
-    "succeeded",
-    "failed",
-    "timed_out",
-    "cancelled",
-    "interrupted",
-)
 
 RUN_COLUMNS = [
     Column("ID", "id", shrink=False),

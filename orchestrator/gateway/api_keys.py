@@ -8,25 +8,41 @@ from aiohttp import web
 from actors import messages as m
 from orchestrator.gateway.bridge import ask
 from orchestrator.gateway.http import read_json, reply, services
+from orchestrator.gateway.routing import READER, Api
 from orchestrator.models.user import validate_key_request
 
-routes = web.RouteTableDef()
+api = Api("keys")
+routes = api.routes
 
 
-@routes.get("/keys")
+@api.get("/keys", role=READER, op="listKeys", summary="List API keys", errors=(404,))
 async def list_keys(request: web.Request) -> web.Response:
     message = m.ListKeys(request["principal"], request.query.get("user"))
     return reply(await ask(services(request).storage, message))
 
 
-@routes.post("/keys")
+@api.post(
+    "/keys",
+    role=READER,
+    action="key.create",
+    op="createKey",
+    summary="Create an API key",
+    errors=(400, 403, 404, 413),
+)
 async def create_key(request: web.Request) -> web.Response:
     fields = validate_key_request(await read_json(request, optional=True))
     key = await ask(services(request).storage, m.CreateKey(request["principal"], fields))
     return reply(key, status=201)
 
 
-@routes.delete("/keys/{id}")
+@api.delete(
+    "/keys/{id}",
+    role=READER,
+    action="key.revoke",
+    op="revokeKey",
+    summary="Revoke an API key",
+    errors=(404,),
+)
 async def revoke_key(request: web.Request) -> web.Response:
     message = m.RevokeKey(request["principal"], request.match_info["id"])
     await ask(services(request).storage, message)

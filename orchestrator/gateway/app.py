@@ -6,52 +6,14 @@ import functools
 
 from aiohttp import web
 
-from orchestrator.gateway import (
-    api_keys,
-    audit_trail,
-    auth,
-    backup,
-    contexts,
-    docs,
-    jobs,
-    metrics,
-    pipelines,
-    retention,
-    runs,
-    schedules,
-    system,
-    transfer,
-    users,
-    waiting,
-    webhooks,
-    webui,
-)
+from orchestrator.gateway import system, waiting
 from orchestrator.gateway.headers import add_security_headers
 from orchestrator.gateway.input_guard import clean_text
 from orchestrator.gateway.keys import PRINCIPALS, SERVICES, STREAMS, THROTTLE, Services
 from orchestrator.gateway.middlewares import audit, authenticate, errors
 from orchestrator.gateway.principal_cache import PrincipalCache
+from orchestrator.gateway.resources import RESOURCES
 from orchestrator.security.throttle import LoginThrottle
-
-RESOURCES = (
-    system,
-    backup,
-    auth,
-    users,
-    api_keys,
-    audit_trail,
-    jobs,
-    pipelines,
-    schedules,
-    runs,
-    contexts,
-    webhooks,
-    metrics,
-    transfer,
-    retention,
-    docs,
-    webui,
-)
 
 
 def create_app(services: Services) -> web.Application:

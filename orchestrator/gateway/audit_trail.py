@@ -6,13 +6,14 @@ from aiohttp import web
 
 from actors import messages as m
 from orchestrator.gateway.bridge import ask
-from orchestrator.gateway.http import query_time, reply, services
-from orchestrator.store.store import check_limit
+from orchestrator.gateway.http import check_limit, query_time, reply, services
+from orchestrator.gateway.routing import ADMIN, Api
 
-routes = web.RouteTableDef()
+api = Api("audit")
+routes = api.routes
 
 
-@routes.get("/audit")
+@api.get("/audit", role=ADMIN, op="listAudit", summary="Query the audit trail", errors=(400,))
 async def list_audit(request: web.Request) -> web.Response:
     q = request.query
     message = m.ListAudit(

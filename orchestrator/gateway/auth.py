@@ -14,17 +14,18 @@ from aiohttp import web
 
 from actors import messages as m
 from orchestrator.errors import OrchestratorError, Unauthorized, ValidationError
-from orchestrator.gateway.authorization import LOCKED
 from orchestrator.gateway.bridge import ask
 from orchestrator.gateway.client_address import client_address
 from orchestrator.gateway.http import read_json, reply, services
 from orchestrator.gateway.keys import THROTTLE
+from orchestrator.gateway.routing import LOCKED, OPEN, READER, Api
 from orchestrator.log import get_logger
 from orchestrator.models.fields import Checker
 from orchestrator.security.secrets import dummy_hash, verify_password
 from orchestrator.security.throttle import Lock
 
-routes = web.RouteTableDef()
+api = Api("auth")
+routes = api.routes
 log = get_logger("orchestrator.security")
 
 
@@ -33,7 +34,14 @@ class TooManyAttempts(OrchestratorError):
     code = "too_many_requests"
 
 
-@routes.post("/auth/login")
+@api.post(
+    "/auth/login",
+    role=OPEN,
+    action="auth.login",
+    op="login",
+    summary="Sign in",
+    errors=(400, 401, 413),
+)
 async def login(request: web.Request) -> web.Response:
     body = await read_json(request)
     check = Checker(body, {"username", "password"})
@@ -91,7 +99,14 @@ def _with_retry_after(error: OrchestratorError, seconds: int) -> OrchestratorErr
     return error
 
 
-@routes.post("/auth/logout")
+@api.post(
+    "/auth/logout",
+    role=READER,
+    action="auth.logout",
+    op="logout",
+    summary="Sign out",
+    errors=(400,),
+)
 async def logout(request: web.Request) -> web.Response:
     """End the caller's session. An API key is no session: saying 204 would suggest it no
     longer works, so the caller is told how keys are revoked instead."""
@@ -106,6 +121,6 @@ async def logout(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
-@routes.get("/me")
+@api.get("/me", role=READER, op="me", summary="Who am I?")
 async def me(request: web.Request) -> web.Response:
     return reply(request["principal"])

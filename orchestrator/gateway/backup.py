@@ -20,9 +20,11 @@ from pathlib import Path
 from aiohttp import web
 
 from orchestrator.gateway.http import services
+from orchestrator.gateway.routing import ADMIN, Api
 from orchestrator.log import get_logger
 
-routes = web.RouteTableDef()
+api = Api("system")
+routes = api.routes
 log = get_logger("orchestrator.gateway")
 CONTENT_TYPE = "application/vnd.sqlite3"
 CHUNK = 1 << 20
@@ -55,7 +57,9 @@ def _read(handle, size: int) -> bytes:  # noqa: ANN001 - a binary file
     return handle.read(size)
 
 
-@routes.post("/system/backup")
+@api.post(
+    "/system/backup", role=ADMIN, action="system.backup", op="backup", summary="Back up the store"
+)
 async def backup(request: web.Request) -> web.StreamResponse:
     """Stream a consistent copy of the store as a download."""
     config = services(request).config

@@ -12,6 +12,7 @@ from actors import messages as m
 from orchestrator.errors import Unavailable
 from orchestrator.gateway.bridge import ask
 from orchestrator.gateway.http import (
+    check_limit,
     query_bool,
     query_choice,
     query_float,
@@ -20,22 +21,35 @@ from orchestrator.gateway.http import (
     services,
     user_of,
 )
+from orchestrator.gateway.routing import READER, WRITER, Api
 from orchestrator.gateway.waiting import wait_for_run
 from orchestrator.models.fields import Checker, now
 from orchestrator.models.run import TERMINAL, RunState, public_run, validate_run_request
-from orchestrator.store.store import check_limit
 
 OWNER_STATES = {state.value for state in RunState} | {"never_run"}
 Changed = Callable[[web.Request, str], Awaitable[None]]
 
 
 def definition_routes(
-    kind: str, base: str, runnable: bool = True, changed: Changed | None = None
-) -> web.RouteTableDef:
-    """The route table of one kind of definition under `base`; `changed(request, id)` runs
-    after every change (schedules use it to re-arm)."""
-    routes = web.RouteTableDef()
+    kind: str,
+    base: str,
+    *,
+    runnable: bool = True,
+    changed: Changed | None = None,
+    reader: str = READER,
+    writer: str = WRITER,
+    refers: bool = False,
+    force: bool = True,
+) -> Api:
+    """The routes of one kind of definition under `base`, declared for the authorization table
+    and the document; `changed(request, id)` runs after every change (schedules use it to
+    re-arm). `refers`: the definition names others (a 422 when one is unknown); `force`: delete
+    may be refused (409) unless forced."""
+    name = kind.capitalize()
+    api = Api(f"{kind}s")
     item = base + "/{id}"
+    unknown = (422,) if refers else ()
+    create, write = (400, 409, 413, *unknown), (400, 404, 409, 413, *unknown)
 
     async def storage(request: web.Request, message: object) -> object:
         return await ask(services(request).storage, message)
@@ -46,14 +60,21 @@ def definition_routes(
             record = await storage(request, m.Get(kind, record["id"]))
         return reply(record, status=status)
 
-    @routes.post(base)
+    @api.post(
+        base,
+        role=writer,
+        action=f"{kind}.create",
+        op=f"create{name}",
+        summary=f"Create a {kind}",
+        errors=create,
+    )
     async def create(request: web.Request) -> web.Response:
         body = await read_json(request)
         return await saved(
             request, await storage(request, m.Create(kind, body, user_of(request))), 201
         )
 
-    @routes.get(base)
+    @api.get(base, role=reader, op=f"list{name}s", summary=f"List {kind}s", errors=(400,))
     async def list_all(request: web.Request) -> web.Response:
         q = request.query
         limit = check_limit(q.get("limit"))
@@ -63,7 +84,7 @@ def definition_routes(
         )
         return reply(await storage(request, message))
 
-    @routes.get(item)
+    @api.get(item, role=reader, op=f"get{name}", summary=f"Get a {kind}", errors=(404,))
     async def get_one(request: web.Request) -> web.Response:
         return reply(await storage(request, m.Get(kind, request.match_info["id"])))
 
@@ -72,15 +93,36 @@ def definition_routes(
         message = m.Update(kind, request.match_info["id"], body, partial, user_of(request))
         return await saved(request, await storage(request, message))
 
-    @routes.put(item)
+    @api.put(
+        item,
+        role=writer,
+        action=f"{kind}.replace",
+        op=f"replace{name}",
+        summary=f"Replace a {kind}",
+        errors=write,
+    )
     async def replace(request: web.Request) -> web.Response:
         return await update(request, partial=False)
 
-    @routes.patch(item)
+    @api.patch(
+        item,
+        role=writer,
+        action=f"{kind}.update",
+        op=f"patch{name}",
+        summary=f"Change some fields of a {kind}",
+        errors=write,
+    )
     async def patch(request: web.Request) -> web.Response:
         return await update(request, partial=True)
 
-    @routes.delete(item)
+    @api.delete(
+        item,
+        role=writer,
+        action=f"{kind}.delete",
+        op=f"delete{name}",
+        summary=f"Delete a {kind}",
+        errors=(404, 409) if force else (404,),
+    )
     async def delete(request: web.Request) -> web.Response:
         force = query_bool(request, "force")
         record = await storage(request, m.Get(kind, request.match_info["id"]))
@@ -89,7 +131,14 @@ def definition_routes(
             await changed(request, record["id"])
         return web.Response(status=204)
 
-    @routes.post(item + "/copy")
+    @api.post(
+        item + "/copy",
+        role=writer,
+        action=f"{kind}.copy",
+        op=f"copy{name}",
+        summary=f"Copy a {kind}",
+        errors=(400, 404, 409, 413),
+    )
     async def copy(request: web.Request) -> web.Response:
         body = await read_json(request, optional=True)
         name = None
@@ -101,8 +150,15 @@ def definition_routes(
         return await saved(request, await storage(request, message), 201)
 
     if runnable:
-        routes.post(item + "/run")(run_route(kind))
-    return routes
+        api.post(
+            item + "/run",
+            role=writer,
+            action=f"{kind}.run",
+            op=f"run{name}",
+            summary=f"Run a {kind}",
+            errors=(400, 404, 409, 413, 503),
+        )(run_route(kind))
+    return api
 
 
 def run_route(kind: str) -> Callable[[web.Request], Awaitable[web.Response]]:

@@ -19,6 +19,7 @@ from aiohttp import web
 from orchestrator import __version__
 from orchestrator.errors import NotFound
 from orchestrator.gateway.openapi import build_document
+from orchestrator.gateway.routing import OPEN, Api
 
 VENDOR = Path(__file__).resolve().parent / "static" / "vendor" / "swagger-ui"
 ASSETS = {
@@ -29,7 +30,8 @@ ASSETS = {
     "NOTICE": "text/plain",
     "swagger-ui-bundle.js.LICENSE.txt": "text/plain",
 }
-routes = web.RouteTableDef()
+api = Api("system")
+routes = api.routes
 
 
 class _Blob:
@@ -68,25 +70,25 @@ def _send(request: web.Request, blob: _Blob, max_age: int) -> web.Response:
     return web.Response(body=data, content_type=blob.content_type, charset="utf-8", headers=headers)
 
 
-@routes.get("/openapi.json")
+@api.get("/openapi.json", role=OPEN, op="openapi", summary="This document")
 async def openapi_document(request: web.Request) -> web.Response:
     """The OpenAPI 3.1 document, open to everyone."""
     return _send(request, _document_blob(), max_age=0)
 
 
-@routes.get("/docs")
+@api.get("/docs", role=OPEN, op="docs", summary="Interactive documentation")
 async def docs_page(request: web.Request) -> web.Response:
     """Swagger UI's page; its asset links are relative, so a path prefix in front still works."""
     return _send(request, _asset_blob("index.html"), max_age=0)
 
 
-@routes.get("/docs/")
+@api.get("/docs/", role=OPEN)
 async def docs_slash(request: web.Request) -> web.Response:
     # Relative links on the page resolve against /docs, not /docs/.
     raise web.HTTPPermanentRedirect("../docs")
 
 
-@routes.get("/docs/{asset}")
+@api.get("/docs/{asset}", role=OPEN)
 async def docs_asset(request: web.Request) -> web.Response:
     """One vendored Swagger UI file; anything not in the table is a 404."""
     name = request.match_info["asset"]

@@ -77,3 +77,12 @@ def query_choice(request: web.Request, name: str, choices: set[str]) -> str | No
     if value is not None and value not in choices:
         raise ValidationError({name: f"must be one of {', '.join(sorted(choices))}"})
     return value
+
+
+def check_limit(value: str | None, default: int = 100, maximum: int = 1000) -> int:
+    """A `limit` query value: an integer from 1 to `maximum`, `default` when absent."""
+    if value is None:
+        return default
+    if not value.isdigit() or not 1 <= int(value) <= maximum:
+        raise ValidationError({"limit": f"must be an integer from 1 to {maximum}"})
+    return int(value)

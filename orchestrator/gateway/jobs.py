@@ -2,4 +2,5 @@
 
 from orchestrator.gateway.definitions import definition_routes
 
-routes = definition_routes("job", "/jobs")
+api = definition_routes("job", "/jobs")
+routes = api.routes

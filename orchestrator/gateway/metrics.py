@@ -20,19 +20,23 @@ from orchestrator.errors import ValidationError
 from orchestrator.gateway.bridge import ask
 from orchestrator.gateway.http import reply, services
 from orchestrator.gateway.keys import Services
+from orchestrator.gateway.routing import READER, Api
 from orchestrator.metrics import prometheus
 from orchestrator.metrics.system import sample as sample_now
 from orchestrator.models.fields import iso, now, parse_time
 
-routes = web.RouteTableDef()
+api = Api("metrics")
+routes = api.routes
 
 
-@routes.get("/metrics")
+@api.get("/metrics", role=READER, op="getMetrics", summary="Metrics")
 async def get_metrics(request: web.Request) -> web.Response:
     return reply(await collect(services(request)))
 
 
-@routes.get("/metrics/history")
+@api.get(
+    "/metrics/history", role=READER, op="getMetricsHistory", summary="Recent samples", errors=(400,)
+)
 async def get_history(request: web.Request) -> web.Response:
     """The samples kept (the last hour), oldest first; `since` keeps only newer ones, so a
     chart that polls fetches what it has not seen."""
@@ -50,7 +54,9 @@ async def get_history(request: web.Request) -> web.Response:
     return reply(history)
 
 
-@routes.get("/metrics/prometheus")
+@api.get(
+    "/metrics/prometheus", role=READER, op="getPrometheusMetrics", summary="Metrics for Prometheus"
+)
 async def get_prometheus(request: web.Request) -> web.Response:
     text = prometheus.render(await collect(services(request)))
     return web.Response(text=text, headers={"Content-Type": prometheus.CONTENT_TYPE})

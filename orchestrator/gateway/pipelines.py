@@ -2,4 +2,5 @@
 
 from orchestrator.gateway.definitions import definition_routes
 
-routes = definition_routes("pipeline", "/pipelines")
+api = definition_routes("pipeline", "/pipelines", refers=True)
+routes = api.routes

@@ -9,18 +9,27 @@ from actors import messages as m
 from orchestrator.errors import OrchestratorError
 from orchestrator.gateway.bridge import ask
 from orchestrator.gateway.http import query_bool, reply, services
+from orchestrator.gateway.routing import ADMIN, READER, Api
 from orchestrator.models.fields import now
 
-routes = web.RouteTableDef()
+api = Api("system")
+routes = api.routes
 
 
-@routes.get("/system/retention")
+@api.get("/system/retention", role=READER, op="getRetention", summary="Retention in force")
 async def retention_in_force(request: web.Request) -> web.Response:
     """The retention settings, when the next purge comes and what it would remove now."""
     return reply(await ask(services(request).storage, m.RetentionInForce(now())))
 
 
-@routes.post("/system/purge")
+@api.post(
+    "/system/purge",
+    role=ADMIN,
+    action="system.purge",
+    op="purge",
+    summary="Apply retention now",
+    errors=(400,),
+)
 async def purge_now(request: web.Request) -> web.Response:
     """Apply retention now with the configured settings; answers the counts purged. With
     `dry_run=true` nothing is removed and the answer counts what would be."""

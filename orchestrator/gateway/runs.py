@@ -8,17 +8,18 @@ from actors import messages as m
 from orchestrator.errors import Conflict
 from orchestrator.gateway.bridge import ask
 from orchestrator.gateway.definitions import start_run
-from orchestrator.gateway.http import query_choice, query_time, reply, services
+from orchestrator.gateway.http import check_limit, query_choice, query_time, reply, services
+from orchestrator.gateway.routing import READER, WRITER, Api
 from orchestrator.gateway.waiting import wait_for_run
 from orchestrator.models.run import TERMINAL, RunState, public_run
-from orchestrator.store.store import check_limit
 
-routes = web.RouteTableDef()
+api = Api("runs")
+routes = api.routes
 STATES = {state.value for state in RunState}
 CANCEL_WAIT = 5.0
 
 
-@routes.get("/runs")
+@api.get("/runs", role=READER, op="listRuns", summary="List runs", errors=(400, 409))
 async def list_runs(request: web.Request) -> web.Response:
     q = request.query
     message = m.ListRuns(
@@ -33,18 +34,31 @@ async def list_runs(request: web.Request) -> web.Response:
     return reply(await ask(services(request).storage, message))
 
 
-@routes.get("/runs/{id}")
+@api.get("/runs/{id}", role=READER, op="getRun", summary="Get a run", errors=(404,))
 async def get_run(request: web.Request) -> web.Response:
     run = await ask(services(request).storage, m.GetRun(request.match_info["id"]))
     return reply(public_run(run))
 
 
-@routes.get("/runs/{id}/output")
+@api.get(
+    "/runs/{id}/output",
+    role=READER,
+    op="getRunOutput",
+    summary="Get the output of a run",
+    errors=(404,),
+)
 async def get_output(request: web.Request) -> web.Response:
     return reply(await ask(services(request).storage, m.GetOutput(request.match_info["id"])))
 
 
-@routes.post("/runs/{id}/cancel")
+@api.post(
+    "/runs/{id}/cancel",
+    role=WRITER,
+    action="run.cancel",
+    op="cancelRun",
+    summary="Cancel a run",
+    errors=(404, 409),
+)
 async def cancel_run(request: web.Request) -> web.Response:
     """Cancel, then give a running process a moment to die so the answer shows the outcome."""
     svc = services(request)
@@ -53,7 +67,14 @@ async def cancel_run(request: web.Request) -> web.Response:
     return reply(public_run(run))
 
 
-@routes.post("/runs/{id}/retry")
+@api.post(
+    "/runs/{id}/retry",
+    role=WRITER,
+    action="run.retry",
+    op="retryRun",
+    summary="Retry a run",
+    errors=(404, 409, 503),
+)
 async def retry_run(request: web.Request) -> web.Response:
     """A new run of the same job or pipeline; a pipeline keeps the steps that succeeded."""
     old = await ask(services(request).storage, m.GetRun(request.match_info["id"]))

@@ -9,6 +9,7 @@ from actors import messages as m
 from orchestrator.gateway.bridge import ask
 from orchestrator.gateway.definitions import definition_routes
 from orchestrator.gateway.http import read_json, reply, services
+from orchestrator.gateway.routing import WRITER
 from orchestrator.models.fields import Checker
 from orchestrator.models.run import public_run
 
@@ -17,7 +18,10 @@ async def rearm(request: web.Request, schedule_id: str) -> None:
     await ask(services(request).supervisor, m.ScheduleChanged(schedule_id))
 
 
-routes = definition_routes("schedule", "/schedules", runnable=False, changed=rearm)
+api = definition_routes(
+    "schedule", "/schedules", runnable=False, changed=rearm, refers=True, force=False
+)
+routes = api.routes
 
 
 async def _answer(request: web.Request, message: object) -> web.Response:
@@ -26,7 +30,14 @@ async def _answer(request: web.Request, message: object) -> web.Response:
     return reply(await ask(services(request).storage, m.Get("schedule", schedule["id"])))
 
 
-@routes.post("/schedules/{id}/targets")
+@api.post(
+    "/schedules/{id}/targets",
+    role=WRITER,
+    action="schedule.add_target",
+    op="addScheduleTarget",
+    summary="Add a target",
+    errors=(400, 404, 409, 413, 422),
+)
 async def add_target(request: web.Request) -> web.Response:
     body = await read_json(request)
     check = Checker(body, {"target"})
@@ -37,23 +48,51 @@ async def add_target(request: web.Request) -> web.Response:
     return await _answer(request, m.ScheduleTarget(request.match_info["id"], target, True))
 
 
-@routes.delete("/schedules/{id}/targets/{target}")
+@api.delete(
+    "/schedules/{id}/targets/{target}",
+    role=WRITER,
+    action="schedule.remove_target",
+    op="removeScheduleTarget",
+    summary="Remove a target",
+    errors=(404, 409),
+)
 async def remove_target(request: web.Request) -> web.Response:
     info = request.match_info
     return await _answer(request, m.ScheduleTarget(info["id"], info["target"], False))
 
 
-@routes.post("/schedules/{id}/pause")
+@api.post(
+    "/schedules/{id}/pause",
+    role=WRITER,
+    action="schedule.pause",
+    op="pauseSchedule",
+    summary="Pause a schedule",
+    errors=(404,),
+)
 async def pause(request: web.Request) -> web.Response:
     return await _answer(request, m.SetEnabled(request.match_info["id"], False))
 
 
-@routes.post("/schedules/{id}/resume")
+@api.post(
+    "/schedules/{id}/resume",
+    role=WRITER,
+    action="schedule.resume",
+    op="resumeSchedule",
+    summary="Resume a schedule",
+    errors=(404,),
+)
 async def resume(request: web.Request) -> web.Response:
     return await _answer(request, m.SetEnabled(request.match_info["id"], True))
 
 
-@routes.post("/schedules/{id}/trigger")
+@api.post(
+    "/schedules/{id}/trigger",
+    role=WRITER,
+    action="schedule.trigger",
+    op="triggerSchedule",
+    summary="Fire a schedule now",
+    errors=(404, 503),
+)
 async def trigger(request: web.Request) -> web.Response:
     """Fire now: every target starts at once; answers the runs and the targets skipped."""
     svc = services(request)

@@ -9,20 +9,21 @@ from aiohttp import web
 
 from orchestrator import VERSION_DISPLAY, __version__
 from orchestrator.errors import ValidationError
-from orchestrator.gateway.http import query_choice, read_json, reply, services
+from orchestrator.gateway.http import check_limit, query_choice, read_json, reply, services
 from orchestrator.gateway.keys import STREAMS
+from orchestrator.gateway.routing import ADMIN, OPEN, READER, Api
 from orchestrator.log import get_logger
 from orchestrator.models.fields import Checker, parse_time
-from orchestrator.store.store import check_limit
 
-routes = web.RouteTableDef()
+api = Api("system")
+routes = api.routes
 log = get_logger("orchestrator.gateway")
 LEVELS = {"debug", "info", "warning", "error"}
 _RANK = {"debug": 10, "info": 20, "warning": 30, "error": 40, "critical": 50}
 HEARTBEAT = 15.0
 
 
-@routes.get("/health")
+@api.get("/health", role=OPEN, op="health", summary="Is the server up?")
 async def health(request: web.Request) -> web.Response:
     store = services(request).store_health
     problem = store.problem() if store is not None else None
@@ -31,17 +32,24 @@ async def health(request: web.Request) -> web.Response:
     return reply({"status": "ok"})
 
 
-@routes.get("/version")
+@api.get("/version", role=OPEN, op="version", summary="Server version")
 async def version(request: web.Request) -> web.Response:
     return reply({"version": __version__, "display": VERSION_DISPLAY})
 
 
-@routes.get("/system/log-level")
+@api.get("/system/log-level", role=READER, op="getLogLevel", summary="Get the log level")
 async def get_log_level(request: web.Request) -> web.Response:
     return reply({"level": services(request).logs.get_level()})
 
 
-@routes.put("/system/log-level")
+@api.put(
+    "/system/log-level",
+    role=ADMIN,
+    action="system.log_level",
+    op="setLogLevel",
+    summary="Set the log level",
+    errors=(400, 413),
+)
 async def set_log_level(request: web.Request) -> web.Response:
     check = Checker(await read_json(request), {"level"})
     level = check.string("level", min_len=1, max_len=20)
@@ -53,7 +61,7 @@ async def set_log_level(request: web.Request) -> web.Response:
     return reply({"level": services(request).logs.get_level()})
 
 
-@routes.get("/logs")
+@api.get("/logs", role=READER, op="listLogs", summary="Recent log records", errors=(400,))
 async def list_logs(request: web.Request) -> web.Response:
     level = query_choice(request, "level", LEVELS)
     since_text = request.query.get("since")
@@ -65,7 +73,7 @@ async def list_logs(request: web.Request) -> web.Response:
     return reply({"items": items, "total": len(items), "next_cursor": None})
 
 
-@routes.get("/logs/stream")
+@api.get("/logs/stream", role=READER, op="streamLogs", summary="Live log stream", errors=(400,))
 async def stream_logs(request: web.Request) -> web.StreamResponse:
     """Server-Sent Events: one `data:` line of JSON per record at or above `level`."""
     minimum = _RANK[query_choice(request, "level", LEVELS) or "debug"]

@@ -16,8 +16,10 @@ from orchestrator.errors import Forbidden, InvalidJson
 from orchestrator.gateway.bridge import ask
 from orchestrator.gateway.http import query_bool, query_choice, reply, services, user_of
 from orchestrator.gateway.input_guard import check_data, parse_json
+from orchestrator.gateway.routing import ADMIN, READER, Api
 
-routes = web.RouteTableDef()
+api = Api("config")
+routes = api.routes
 YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
@@ -31,7 +33,14 @@ class _Loader(yaml.SafeLoader):
     }
 
 
-@routes.get("/config/export")
+@api.get(
+    "/config/export",
+    role=READER,
+    action="config.export",
+    op="exportConfig",
+    summary="Export the configuration",
+    errors=(400, 403),
+)
 async def export_config(request: web.Request) -> web.Response:
     """The definitions as one document (JSON by default); secrets only for admins who ask."""
     form = query_choice(request, "format", {"json", "yaml"}) or "json"
@@ -50,7 +59,14 @@ async def export_config(request: web.Request) -> web.Response:
     )
 
 
-@routes.post("/config/import")
+@api.post(
+    "/config/import",
+    role=ADMIN,
+    action="config.import",
+    op="importConfig",
+    summary="Import a configuration",
+    errors=(413,),
+)
 async def import_config(request: web.Request) -> web.Response:
     """Check the whole document, then apply it unless `dry_run`; answers what changed."""
     mode = query_choice(request, "mode", {"merge", "replace"}) or "merge"

@@ -10,11 +10,22 @@ from orchestrator.errors import Unavailable
 from orchestrator.gateway.bridge import ask
 from orchestrator.gateway.definitions import definition_routes
 from orchestrator.gateway.http import reply, services
+from orchestrator.gateway.routing import ADMIN
 
-routes = definition_routes("webhook", "/webhooks", runnable=False)
+api = definition_routes(
+    "webhook", "/webhooks", runnable=False, reader=ADMIN, writer=ADMIN, force=False
+)
+routes = api.routes
 
 
-@routes.post("/webhooks/{id}/test")
+@api.post(
+    "/webhooks/{id}/test",
+    role=ADMIN,
+    action="webhook.test",
+    op="testWebhook",
+    summary="Send a test delivery",
+    errors=(404, 409, 503),
+)
 async def send_test(request: web.Request) -> web.Response:
     """Send a `test` event to the webhook now (whatever it subscribes to); 409 if disabled.
     The answer names the delivery, whose progress shows in the webhook's `deliveries`."""

@@ -16,6 +16,8 @@ from pathlib import Path, PurePosixPath
 
 from aiohttp import web
 
+from orchestrator.gateway.routing import OPEN, Api
+
 UI_ROOT = Path(__file__).resolve().parent / "static" / "ui"
 CONTENT_TYPES = {
     ".html": "text/html",
@@ -98,7 +100,7 @@ def _inside(root: Path, relative: str) -> Path | None:
 
 def build_routes(root: Path = UI_ROOT) -> web.RouteTableDef:
     """The UI's routes, serving the build found in `root` (tests pass their own folder)."""
-    table = web.RouteTableDef()
+    table = Api(None)
 
     def index(request: web.Request) -> web.Response:
         page = root / "index.html"
@@ -108,20 +110,20 @@ def build_routes(root: Path = UI_ROOT) -> web.RouteTableDef:
             )
         return _send(request, _blob(page), REVALIDATE)
 
-    @table.get("/")
+    @table.get("/", role=OPEN)
     async def home(request: web.Request) -> web.Response:
         """Browsers that open the server's address land on the web UI."""
         raise web.HTTPFound("/ui/")
 
-    @table.get("/ui")
+    @table.get("/ui", role=OPEN)
     async def ui_bare(request: web.Request) -> web.Response:
         raise web.HTTPMovedPermanently("/ui/")
 
-    @table.get("/ui/")
+    @table.get("/ui/", role=OPEN)
     async def ui_index(request: web.Request) -> web.Response:
         return index(request)
 
-    @table.get("/ui/{path:.+}")
+    @table.get("/ui/{path:.+}", role=OPEN)
     async def ui_file(request: web.Request) -> web.Response:
         """A built file, or index.html for a client route; a missing asset is a plain 404."""
         relative = request.match_info["path"]
@@ -135,7 +137,7 @@ def build_routes(root: Path = UI_ROOT) -> web.RouteTableDef:
             raise web.HTTPNotFound()
         return index(request)
 
-    return table
+    return table.routes
 
 
 routes = build_routes()

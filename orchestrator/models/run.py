@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from datetime import UTC, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from orchestrator.models.fields import Checker, iso, now
 from orchestrator.models.job import SECRET_MASK
+
+if TYPE_CHECKING:  # records.py imports this module
+    from orchestrator.models.records import Attempt, Run
 
 
 class RunState(StrEnum):
@@ -78,7 +81,7 @@ def new_run(
     trigger: dict[str, str],
     queued_at: str,
     scheduled_for: str | None = None,
-) -> dict[str, Any]:
+) -> Run:
     """A fresh run record, `scheduled` when planned for later, otherwise `queued`."""
     return {
         "id": run_id,
@@ -104,7 +107,7 @@ def new_run(
     }
 
 
-def attempt_record(number: int, result: Any) -> dict[str, Any]:
+def attempt_record(number: int, result: Any) -> Attempt:
     """The history entry of one attempt, from an execution AttemptResult."""
     return {
         "number": number,
@@ -120,7 +123,7 @@ def attempt_record(number: int, result: Any) -> dict[str, Any]:
 HIDDEN = frozenset({"env", "process"})
 
 
-def public_run(run: dict[str, Any]) -> dict[str, Any]:
+def public_run(run: Run) -> dict[str, Any]:
     """The API view of a run: the extra env values of the request are not shown back, nor the
     process mark kept for recovery; run-time secrets show their names only."""
     shown = {k: v for k, v in run.items() if k not in HIDDEN}

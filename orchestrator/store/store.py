@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from orchestrator import ids
-from orchestrator.errors import Conflict, NotFound, ValidationError
+from orchestrator.errors import Conflict, NotFound
 from orchestrator.models.context import empty_context
 from orchestrator.security.crypto import KeySource, SecretBox, unlock
 from orchestrator.store.audit import AuditTrail
@@ -146,12 +146,3 @@ class Store:
         ctx = self.context(ref)
         self.drop_context(ctx["owner_id"])
         return self.context(ctx["id"])
-
-
-def check_limit(value: str | None, default: int = 100, maximum: int = 1000) -> int:
-    """Parse a `limit` query parameter."""
-    if value is None:
-        return default
-    if not value.isdigit() or not 1 <= int(value) <= maximum:
-        raise ValidationError({"limit": f"must be an integer from 1 to {maximum}"})
-    return int(value)

@@ -2,7 +2,8 @@
 
 Each resource module contributes its paths (and its schemas); this module assembles them with the
 shared components, the security schemes and the description of the server, and has every
-operation's role and audited action filled in from the server's route table.
+operation's ID, tag, summary, errors, role and audited action filled in from the routes'
+declarations (`gateway/routing.py`).
 """
 
 from __future__ import annotations
@@ -97,12 +98,16 @@ SECURITY_SCHEMES = {
 
 def build_document(version: str) -> dict[str, Any]:
     """The whole document for the server at `version`, fresh each call (callers may cache)."""
+    # Importing the resource modules declares every route; not at the top, as the docs
+    # resource imports this package.
+    from orchestrator.gateway import resources  # noqa: F401, PLC0415
+
     paths: dict[str, Any] = {}
-    resources = (jobs, pipelines, schedules, runs, contexts, webhooks, metrics, transfer)
-    resources += (auth, users, keys, audit, system)
-    for module in (*resources, retention):  # retention's operations are tagged "system"
+    tagged = (jobs, pipelines, schedules, runs, contexts, webhooks, metrics, transfer)
+    tagged += (auth, users, keys, audit, system)
+    for module in (*tagged, retention):  # retention's operations are tagged "system"
         paths.update(module.paths())
-    access.apply_rules(paths)
+    access.apply_routes(paths)
     components_schemas: dict[str, Any] = {}
     for module in (
         schemas,
@@ -131,7 +136,7 @@ def build_document(version: str) -> dict[str, Any]:
         },
         "servers": [{"url": "/"}],
         "security": [{"bearerAuth": []}, {"apiKeyHeader": []}],
-        "tags": [module.TAG for module in resources],
+        "tags": [module.TAG for module in tagged],
         "paths": paths,
         "webhooks": webhook_events.webhooks(),
         "components": {

@@ -1,10 +1,11 @@
-"""Who may call each documented operation, and what the audit trail records for it.
+"""What each documented operation is, who may call it, and what the audit trail records.
 
-Both come from the server's own route table (`gateway/authorization.py`, the table the
-middleware enforces) when the document is built, never from text written beside each operation:
-a role changed in the table changes the document with it. Each operation gets
-`x-required-role` and `x-audited-action`, the same facts in words, `security: []` when it is
-open, and the 401 and 403 answers its role implies.
+All of it comes from the routes' own declarations (`gateway/routing.py`, on each handler, the
+same ones the middleware's table is built from) when the document is built: the operation ID,
+tag, summary and error answers, `x-required-role` and `x-audited-action`, the same facts in
+words, `security: []` when it is open, and the 401 and 403 answers its role implies. The
+resource modules of this package only say what a declaration cannot: the texts, parameters,
+bodies and examples.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from orchestrator.gateway.authorization import EVENTS, OPEN, READER, RULES, rule_for
 from orchestrator.gateway.openapi.common import error_ref
+from orchestrator.gateway.routing import DECLARED, EVENTS, OPEN, READER
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
@@ -34,27 +35,37 @@ def sentence(role: str, action: str | None) -> str:
     return text
 
 
-def apply_rules(paths: dict[str, Any]) -> None:
-    """Mark every operation with its role and audited action from the route table."""
+def apply_routes(paths: dict[str, Any]) -> None:
+    """Complete every operation from its route's declaration; an operation without a declared
+    route, or a declared API route without an operation, is a programming error."""
+    documented = set()
     for method, path, op in operations(paths):
-        role, action = rule_for(method, path)
-        op["x-required-role"] = role
-        op["x-audited-action"] = action
+        route = DECLARED.get((method, path))
+        if route is None or route.op is None:
+            raise LookupError(f"{method} {path} is documented but declares no operation")
+        documented.add((method, path))
+        role, action = route.role, route.action
+        answers = op.pop("responses")
+        op.update(operationId=route.op, tags=[route.tag], summary=route.summary)
+        op.update({"x-required-role": role, "x-audited-action": action})
         op["description"] = f"{op['description']}\n\n{sentence(role, action)}"
-        answers = op["responses"]
         if role == OPEN:
             op["security"] = []
             implied: set[int] = set()
         else:
             # Any token may be wrong (401); a role above reader may be missing (403).
             implied = {401} if role == READER else {401, 403}
-        answers.update({str(s): error_ref(s) for s in implied if str(s) not in answers})
+        statuses = {*route.errors, *implied, 500}
+        answers.update({str(s): error_ref(s) for s in statuses if str(s) not in answers})
         op["responses"] = dict(sorted(answers.items()))
+    missing = {key for key, route in DECLARED.items() if route.op} - documented
+    if missing:
+        raise LookupError(f"declared but not documented: {sorted(missing)}")
 
 
 def audited_actions() -> list[str]:
-    """Every action name the audit trail can hold, as the route table lists them."""
-    return sorted({action for _, action in RULES.values() if action} | set(EVENTS))
+    """Every action name the audit trail can hold, as the routes declare them."""
+    return sorted({route.action for route in DECLARED.values() if route.action} | set(EVENTS))
 
 
 def overview(paths: dict[str, Any]) -> str:

@@ -102,12 +102,8 @@ def paths() -> dict[str, Any]:
     return {
         "/audit": {
             "get": operation(
-                "listAudit",
-                "audit",
-                "Query the audit trail",
                 "Records matching every filter given, newest first, a page at a time.",
                 {"200": reply("A page of records.", ref("AuditList"), page)},
-                errors=(400,),
                 parameters=[
                     param(
                         "user",

@@ -82,35 +82,24 @@ def paths() -> dict[str, Any]:
     return {
         "/auth/login": {
             "post": operation(
-                "login",
-                "auth",
-                "Sign in",
                 "Trade a username and password for a session token (`ors_...`) valid for "
                 "`security.session_ttl` seconds. A wrong username or password, or a disabled "
                 "account, is a 401 with the same message; too many failures are a 429 (see "
                 "the `auth` tag).",
                 {"200": reply("Signed in.", ref("LoginResponse"), session), "429": _throttled()},
-                errors=(400, 401, 413),
                 request=body(ref("LoginRequest"), {"username": "ann", "password": "correct-horse"}),
             )
         },
         "/auth/logout": {
             "post": operation(
-                "logout",
-                "auth",
-                "Sign out",
                 "End the session whose token came with this request; the token stops working "
                 "at once. Sent with an API key it is a 400 `validation_error` (field "
                 "`token`): a key is no session, revoke it with `DELETE /keys/{id}`. No body.",
                 {"204": reply("Signed out.")},
-                errors=(400,),
             )
         },
         "/me": {
             "get": operation(
-                "me",
-                "auth",
-                "Who am I?",
                 "The user behind the token of this request, its role and the token used.",
                 {
                     "200": reply(

@@ -145,26 +145,15 @@ def shared_param(name: str) -> dict[str, str]:
 
 
 def operation(
-    op_id: str,
-    tag: str,
-    summary: str,
     description: str,
     responses: dict[str, Any],
     *,
-    errors: tuple[int, ...] = (),
     parameters: list[dict[str, Any]] | None = None,
     request: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """One operation with the errors it may answer besides 500. Who may call it (and so its 401
-    and 403) is not said here: `access.apply_rules` adds it from the route table."""
-    statuses = set(errors) | {500}
-    op: dict[str, Any] = {
-        "operationId": op_id,
-        "tags": [tag],
-        "summary": summary,
-        "description": description,
-        "responses": {**responses, **{str(s): error_ref(s) for s in sorted(statuses)}},
-    }
+    """What the document says of one operation besides its route's declaration: the ID, tag,
+    summary, error answers and role come from the handler (`access.apply_routes` adds them)."""
+    op: dict[str, Any] = {"description": description, "responses": dict(responses)}
     if parameters:
         op["parameters"] = parameters
     if request is not None:

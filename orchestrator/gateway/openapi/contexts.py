@@ -49,13 +49,9 @@ def paths() -> dict[str, Any]:
     return {
         "/contexts": {
             "get": operation(
-                "listContexts",
-                "contexts",
-                "List contexts",
                 "Contexts of every job and pipeline, including empty ones: jobs first, then "
                 "pipelines, each in creation order.",
                 {"200": reply("A page of contexts.", ref("ContextList"))},
-                errors=(400,),
                 parameters=[
                     param(
                         "kind",
@@ -71,32 +67,20 @@ def paths() -> dict[str, Any]:
         "/contexts/{id}": {
             "parameters": [CONTEXT_ID],
             "get": operation(
-                "getContext",
-                "contexts",
-                "Get a context",
                 "The content and the details of how it was produced. A name that is both a "
                 "job's and a pipeline's is a 409; use an ID.",
                 {"200": reply("The context.", ref("Context"), examples)},
-                errors=(404, 409),
             ),
             "delete": operation(
-                "deleteContext",
-                "contexts",
-                reset["summary"],
                 f"{reset['description']} The same as `POST /contexts/{{id}}/reset`.",
                 reset["responses"],
-                errors=(404, 409),
             ),
         },
         "/contexts/{id}/reset": {
             "parameters": [CONTEXT_ID],
             "post": operation(
-                "resetContext",
-                "contexts",
-                reset["summary"],
                 reset["description"],
                 reset["responses"],
-                errors=(404, 409),
             ),
         },
     }

@@ -25,7 +25,6 @@ from orchestrator.gateway.openapi.common import (
 )
 from orchestrator.gateway.openapi.common import shared_param as shared
 
-COPY_ERRORS = (400, 404, 409, 413)
 NAME_FILTER = param("q", "query", {"type": "string"}, "Substring of the name (any case).")
 
 
@@ -36,7 +35,6 @@ class Kind:
     noun: str
     example_id: str
     output_example: dict[str, Any]
-    write_errors: tuple[int, ...]
 
     @property
     def plural(self) -> str:
@@ -54,10 +52,6 @@ class Kind:
         """A response with one definition of this kind."""
         return reply(description, ref(self.schema), example or self.output_example)
 
-    def op(self, verb: str, summary: str, description: str, responses: dict, **kw: Any) -> dict:
-        """An operation tagged with this kind; `verb` gives its ID (`copy` -> `copyJob`)."""
-        return operation(f"{verb}{self.schema}", self.plural, summary, description, responses, **kw)
-
 
 def filters(kind: Kind, *extra: dict[str, Any], tag: bool = True) -> list[dict[str, Any]]:
     """The query parameters of a list: the tag filter, `extra`, the name filter and paging."""
@@ -72,84 +66,64 @@ def force_param(description: str) -> dict[str, Any]:
 def definition_paths(
     kind: Kind,
     *,
-    create: tuple[str, tuple[int, ...], Any],
+    create: tuple[str, Any],
     listing: tuple[str, list[dict[str, Any]]],
     get: str,
     replace: tuple[str, Any],
     patch: tuple[str, Any],
-    delete: tuple[str, tuple[int, ...], str | None],
+    delete: tuple[str, str | None],
     copy: tuple[str, str],
     fresh: dict | None = None,
     listed: dict | None = None,
 ) -> dict[str, Any]:
     """`/<kind>s`, `/<kind>s/{id}` and `/<kind>s/{id}/copy`.
 
-    Each argument is the kind's own part of one operation: its description, then its errors
-    and request example as they apply; `delete` ends with the `force` text, or None when the
-    kind has no `force`. `fresh` is the example of a definition just made (create, copy) when
-    it differs from the usual one; `listed` the example of a list page, if any.
+    Each argument is the kind's own part of one operation: its description, then its request
+    example as it applies; `delete` ends with the `force` text, or None when the kind has no
+    `force`. The errors are the routes' (`gateway/definitions.py`). `fresh` is the example of
+    a definition just made (create, copy) when it differs from the usual one; `listed` the
+    example of a list page, if any.
     """
     noun, plural, item = kind.noun, kind.plural, kind.id_param
     created = kind.answer(f"The new {noun}.", fresh)
-    delete_text, delete_errors, force = delete
+    delete_text, force = delete
     return {
         f"/{plural}": {
-            "post": kind.op(
-                "create",
-                f"Create a {noun}",
+            "post": operation(
                 create[0],
                 {"201": created},
-                errors=create[1],
-                request=body(ref(f"{kind.schema}Create"), create[2]),
+                request=body(ref(f"{kind.schema}Create"), create[1]),
             ),
             "get": operation(
-                f"list{kind.schema}s",
-                plural,
-                f"List {plural}",
                 listing[0],
                 {"200": reply(f"A page of {plural}.", ref(f"{kind.schema}List"), listed)},
-                errors=(400,),
                 parameters=listing[1],
             ),
         },
         f"/{plural}/{{id}}": {
             "parameters": [item],
-            "get": kind.op(
-                "get", f"Get a {noun}", get, {"200": kind.answer(f"The {noun}.")}, errors=(404,)
-            ),
-            "put": kind.op(
-                "replace",
-                f"Replace a {noun}",
+            "get": operation(get, {"200": kind.answer(f"The {noun}.")}),
+            "put": operation(
                 replace[0],
                 {"200": kind.answer(f"The {noun} as replaced.")},
-                errors=kind.write_errors,
                 request=body(ref(f"{kind.schema}Create"), replace[1]),
             ),
-            "patch": kind.op(
-                "patch",
-                f"Change some fields of a {noun}",
+            "patch": operation(
                 patch[0],
                 {"200": kind.answer(f"The {noun} as changed.")},
-                errors=kind.write_errors,
                 request=body(ref(f"{kind.schema}Patch"), patch[1]),
             ),
-            "delete": kind.op(
-                "delete",
-                f"Delete a {noun}",
+            "delete": operation(
                 delete_text,
                 {"204": reply("Deleted.")},
-                errors=delete_errors,
                 parameters=[force_param(force)] if force else None,
             ),
         },
         f"/{plural}/{{id}}/copy": {
             "parameters": [item],
-            "post": kind.op(
-                "copy",
-                f"Copy a {noun}",
+            "post": operation(
                 copy[0],
                 {"201": kind.answer("The copy.", fresh)},
-                errors=COPY_ERRORS,
                 request=body(ref(f"{kind.schema}Copy"), {"name": copy[1]}, required=False),
             ),
         },
@@ -160,16 +134,13 @@ def run_path(kind: Kind, description: str, finished: Any, queued: Any) -> dict[s
     """`/<kind>s/{id}/run`: start a run now or later, and maybe wait for it to finish."""
     return {
         "parameters": [kind.id_param],
-        "post": kind.op(
-            "run",
-            f"Run a {kind.noun}",
+        "post": operation(
             description,
             {
                 "200": reply("`wait=true`: the finished run.", ref("Run"), finished),
                 "202": reply("The run, accepted.", ref("Run"), queued),
                 "429": too_many_runs(),
             },
-            errors=(400, 404, 409, 413, 503),
             parameters=[
                 param(
                     "wait",

@@ -15,7 +15,7 @@ TAG = {
     "Job IDs are `J` plus 8 Crockford base32 characters; each job has one context, "
     "`CJ` plus the same 8 characters, holding the stdout of its latest run.",
 }
-JOB = Kind("job", "J7K2M9QXA", JOB_OUTPUT_EXAMPLE, (400, 404, 409, 413))
+JOB = Kind("job", "J7K2M9QXA", JOB_OUTPUT_EXAMPLE)
 
 
 def paths() -> dict[str, Any]:
@@ -27,7 +27,6 @@ def paths() -> dict[str, Any]:
             JOB,
             create=(
                 "Create a job. Unknown fields are a 400; a name already in use is a 409.",
-                (400, 409, 413),
                 JOB_EXAMPLE,
             ),
             listing=(
@@ -47,7 +46,6 @@ def paths() -> dict[str, Any]:
                 "targets, or that has a run in progress is a 409 unless `force=true`, which "
                 "also removes it from schedules; a run in progress goes on, and the pipelines "
                 "keep a step whose job is gone (`job_name` null), which fails when it runs.",
-                (404, 409),
                 "Delete even while pipelines use the job, schedules target it or a run is going.",
             ),
             copy=(

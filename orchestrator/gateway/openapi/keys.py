@@ -103,9 +103,6 @@ def paths() -> dict[str, Any]:
     return {
         "/keys": {
             "get": operation(
-                "listKeys",
-                "keys",
-                "List API keys",
                 "Your own keys; for an admin, every user's keys, or one user's with `user`. "
                 "All in one page, oldest first (`next_cursor` is always null). Secrets are "
                 "never listed.",
@@ -116,7 +113,6 @@ def paths() -> dict[str, Any]:
                         {"items": [KEY_EXAMPLE], "total": 1, "next_cursor": None},
                     )
                 },
-                errors=(404,),
                 parameters=[
                     param(
                         "user",
@@ -128,9 +124,6 @@ def paths() -> dict[str, Any]:
                 ],
             ),
             "post": operation(
-                "createKey",
-                "keys",
-                "Create an API key",
                 "A new key for yourself, or (admins) for the user named in `user`. The answer "
                 "holds the `secret`, shown this once: store it now.",
                 {
@@ -140,7 +133,6 @@ def paths() -> dict[str, Any]:
                         {**KEY_EXAMPLE, "secret": SECRET},
                     )
                 },
-                errors=(400, 403, 404, 413),
                 request=body(
                     ref("KeyCreate"),
                     {"name": "ci", "expires_at": KEY_EXAMPLE["expires_at"]},
@@ -159,14 +151,10 @@ def paths() -> dict[str, Any]:
                 )
             ],
             "delete": operation(
-                "revokeKey",
-                "keys",
-                "Revoke an API key",
                 "Delete the key: it stops working at once, even when it is the key this "
                 "request came with. Your own key, or any key for an admin; another user's key is a "
                 "404 for non-admins, as if it did not exist.",
                 {"204": reply("Revoked.")},
-                errors=(404,),
             ),
         },
     }

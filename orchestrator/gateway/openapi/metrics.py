@@ -190,9 +190,6 @@ def paths() -> dict[str, Any]:
     return {
         "/metrics": {
             "get": operation(
-                "getMetrics",
-                "metrics",
-                "Metrics",
                 "CPU, memory, disk and I/O of the machine (the latest sample), the server "
                 "process, jobs and pipelines by the state of their latest run, schedules, and "
                 "runs: stored, active, by state over the last 24 hours with duration "
@@ -203,9 +200,6 @@ def paths() -> dict[str, Any]:
         },
         "/metrics/history": {
             "get": operation(
-                "getMetricsHistory",
-                "metrics",
-                "Recent samples",
                 "The samples of the last hour, oldest first, for charts. A chart that polls "
                 "sends the `time` of the newest sample it has as `since` and gets only newer "
                 "ones.",
@@ -216,7 +210,6 @@ def paths() -> dict[str, Any]:
                         {"items": [SAMPLE_EXAMPLE], "period": 5.0},
                     )
                 },
-                errors=(400,),
                 parameters=[
                     param(
                         "since",
@@ -229,9 +222,6 @@ def paths() -> dict[str, Any]:
         },
         "/metrics/prometheus": {
             "get": operation(
-                "getPrometheusMetrics",
-                "metrics",
-                "Metrics for Prometheus",
                 "The same figures in the Prometheus text format 0.0.4, every metric named "
                 "`orchestrator_...` with its HELP and TYPE lines. Per-state series are written "
                 "for every state, zero included, so that they do not vanish between scrapes; "

@@ -7,8 +7,9 @@ from orchestrator.gateway.openapi.common import B32, Schema, nullable, obj, ref
 from orchestrator.gateway.openapi.definitions import definition_schemas, name_field, note_fields
 from orchestrator.gateway.openapi.run_schemas import CONTEXT_EXAMPLE, RUN_ID, context_fields
 from orchestrator.gateway.openapi.schemas import RUN_STATES, maybe_time, timestamp
+from orchestrator.models import states
 
-STEP_STATES = ["pending", *(s for s in RUN_STATES if s != "scheduled"), "skipped"]
+STEP_STATES = list(states.STEP_STATES)
 STEPS_TEXT = """The steps, at least one (at most 1000), each running one job. Without
 `depends_on` a step depends on the step before it (so a plain list is a chain); `"depends_on":
 []` makes it a root. A step starts once every step it depends on has succeeded; steps whose
@@ -148,7 +149,7 @@ def schemas() -> dict[str, Schema]:
         ),
         "PipelineState": {
             "type": "string",
-            "enum": [*RUN_STATES, "never_run"],
+            "enum": [*RUN_STATES, states.NEVER_RUN],
             "description": "State of the pipeline's latest run, or `never_run`.",
         },
         "StepState": {

@@ -20,7 +20,7 @@ TAG = {
     "Crockford base32 characters; each pipeline has one context, `CP` plus the same 8 "
     "characters, which holds the output of its last step and each step's job context.",
 }
-PIPELINE = Kind("pipeline", "P6R8T0V2X", PIPELINE_OUTPUT_EXAMPLE, (400, 404, 409, 413, 422))
+PIPELINE = Kind("pipeline", "P6R8T0V2X", PIPELINE_OUTPUT_EXAMPLE)
 RUN_TEXT = """Start a run now, or at `at` (a future time gives a `scheduled` run whose steps
 are all `pending`). The answer is 202 with the run; with `wait=true` the server answers when
 the run has finished (200), or with 202 and the run as it stands when `timeout` passes first.
@@ -56,7 +56,6 @@ def paths() -> dict[str, Any]:
                 "Create a pipeline. Steps name their jobs by ID or name; the pipeline keeps "
                 "the IDs. Unknown fields and an invalid step graph are a 400, an unknown job a "
                 "422, a name already in use a 409.",
-                (400, 409, 413, 422),
                 PIPELINE_EXAMPLE,
             ),
             listing=(
@@ -78,7 +77,6 @@ def paths() -> dict[str, Any]:
                 "the history. A pipeline that a schedule targets, or that has a run in "
                 "progress, is a 409 unless `force=true`, which also removes it from "
                 "schedules (a run in progress goes on; cancel it to stop it).",
-                (404, 409),
                 "Delete even while schedules target the pipeline or a run is going.",
             ),
             copy=(

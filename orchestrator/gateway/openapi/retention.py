@@ -71,9 +71,6 @@ def paths() -> dict[str, Any]:
     return {
         "/system/retention": {
             "get": operation(
-                "getRetention",
-                "system",
-                "Retention in force",
                 IN_FORCE_TEXT,
                 {
                     "200": reply(
@@ -84,9 +81,6 @@ def paths() -> dict[str, Any]:
         },
         "/system/purge": {
             "post": operation(
-                "purge",
-                "system",
-                "Apply retention now",
                 PURGE_TEXT,
                 {
                     "200": reply(
@@ -95,7 +89,6 @@ def paths() -> dict[str, Any]:
                         {**counts, "dry_run": False},
                     )
                 },
-                errors=(400,),
                 parameters=[dry_run],
             )
         },

@@ -71,12 +71,8 @@ def paths() -> dict[str, Any]:
     return {
         "/runs": {
             "get": operation(
-                "listRuns",
-                "runs",
-                "List runs",
                 "Runs matching every filter given, newest first.",
                 {"200": reply("A page of runs.", ref("RunList"))},
-                errors=(400, 409),
                 parameters=[
                     param(
                         "owner",
@@ -103,20 +99,13 @@ def paths() -> dict[str, Any]:
         "/runs/{id}": {
             "parameters": [RUN_ID],
             "get": operation(
-                "getRun",
-                "runs",
-                "Get a run",
                 "One run of a job or of a pipeline.",
                 {"200": _run("The run.", one)},
-                errors=(404,),
             ),
         },
         "/runs/{id}/output": {
             "parameters": [RUN_ID],
             "get": operation(
-                "getRunOutput",
-                "runs",
-                "Get the output of a run",
                 "The stdout and stderr kept for the run (of its last attempt).",
                 {
                     "200": reply(
@@ -125,29 +114,21 @@ def paths() -> dict[str, Any]:
                         {"stdout": "report written\n", "stderr": "", "truncated": False},
                     )
                 },
-                errors=(404,),
             ),
         },
         "/runs/{id}/cancel": {
             "parameters": [RUN_ID],
             "post": operation(
-                "cancelRun",
-                "runs",
-                "Cancel a run",
                 "Stop a scheduled, queued, running or retrying run; a running process tree is "
                 "killed. Cancelling a pipeline run cancels the job runs of its running steps "
                 "(their process trees are killed), marks the steps not started `skipped`, and "
                 "ends the pipeline run `cancelled`. A run that has already finished is a 409.",
                 {"200": _run("The run, cancelled.", cancelled)},
-                errors=(404, 409),
             ),
         },
         "/runs/{id}/retry": {
             "parameters": [RUN_ID],
             "post": operation(
-                "retryRun",
-                "runs",
-                "Retry a run",
                 "Start a new run of the same owner (`trigger.type` `retry`, `trigger.by` the "
                 "old run's ID). For a pipeline run, only the steps that did not succeed "
                 "(failed, timed out, cancelled, interrupted or skipped) run again, each as a "
@@ -155,7 +136,6 @@ def paths() -> dict[str, Any]:
                 "and the new pipeline context is built from both. A run that has not finished "
                 "yet is a 409.",
                 {"202": _run("The new run.", new), "429": too_many_runs()},
-                errors=(404, 409, 503),
             ),
         },
     }

@@ -38,24 +38,18 @@ of every enabled schedule that targets them. Deleting a job or pipeline that a s
 targets is a 409 (`details.schedules` lists the schedules) unless `force=true`, which also
 removes it from those schedules.""",
 }
-SCHEDULE = Kind("schedule", "S3M5Q7T9W", SCHEDULE_OUTPUT_EXAMPLE, (400, 404, 409, 413, 422))
+SCHEDULE = Kind("schedule", "S3M5Q7T9W", SCHEDULE_OUTPUT_EXAMPLE)
 SCHEDULE_ID = SCHEDULE.id_param
 REARM = "The schedule is re-armed at once; missed fires are not caught up."
 
 
-def _action(
-    op_id: str, summary: str, description: str, answer: str, example: dict | None = None
-) -> dict[str, Any]:
+def _action(description: str, answer: str, example: dict | None = None) -> dict[str, Any]:
     """A POST on one schedule without a body that answers the schedule (pause, resume)."""
     return {
         "parameters": [SCHEDULE_ID],
         "post": operation(
-            op_id,
-            "schedules",
-            summary,
             description,
             {"200": SCHEDULE.answer(answer, example)},
-            errors=(404,),
         ),
     }
 
@@ -71,7 +65,6 @@ def paths() -> dict[str, Any]:
                 "`validation_error` naming the field; an unknown target a 422 "
                 "`invalid_reference`; a name already in use, or a target name that is both a "
                 "job's and a pipeline's, a 409.",
-                (400, 409, 413, 422),
                 SCHEDULE_EXAMPLE,
             ),
             listing=(
@@ -91,7 +84,6 @@ def paths() -> dict[str, Any]:
             delete=(
                 "Stop and delete the schedule. Its targets stay, and so do the runs it "
                 "started (runs in progress go on).",
-                (404,),
                 None,
             ),
             copy=(
@@ -104,14 +96,10 @@ def paths() -> dict[str, Any]:
         "/schedules/{id}/targets": {
             "parameters": [SCHEDULE_ID],
             "post": operation(
-                "addScheduleTarget",
-                "schedules",
-                "Add a target",
                 "Add a job or pipeline, by ID or name, at the end of `targets` (stored as its "
                 "ID). An unknown one is a 422 `invalid_reference`; one already a target, or a "
                 "name that is both a job's and a pipeline's, is a 409.",
                 {"200": SCHEDULE.answer("The schedule with the new target.")},
-                errors=SCHEDULE.write_errors,
                 request=body(ref("TargetInput"), {"target": "backup-db"}),
             ),
         },
@@ -127,19 +115,13 @@ def paths() -> dict[str, Any]:
                 ),
             ],
             "delete": operation(
-                "removeScheduleTarget",
-                "schedules",
-                "Remove a target",
                 "Take a job or pipeline out of the schedule; the job or pipeline itself "
                 "stays. One that is not a target is a 404; a name that is both a job's and a "
                 "pipeline's is a 409.",
                 {"200": SCHEDULE.answer("The schedule without the target.")},
-                errors=(404, 409),
             ),
         },
         "/schedules/{id}/pause": _action(
-            "pauseSchedule",
-            "Pause a schedule",
             "Stop firing (`enabled` becomes false, `next_fire_at` null, and the targets' "
             "`next_run_at` no longer count this schedule). Runs already started go on. "
             "`trigger` still works while paused.",
@@ -147,8 +129,6 @@ def paths() -> dict[str, Any]:
             paused,
         ),
         "/schedules/{id}/resume": _action(
-            "resumeSchedule",
-            "Resume a schedule",
             "Fire again from the next due time after now (`enabled` becomes true). Fires "
             "missed while paused are **not** caught up, whatever `misfire` says.",
             "The schedule, resumed.",
@@ -156,9 +136,6 @@ def paths() -> dict[str, Any]:
         "/schedules/{id}/trigger": {
             "parameters": [SCHEDULE_ID],
             "post": operation(
-                "triggerSchedule",
-                "schedules",
-                "Fire a schedule now",
                 "Fire now, whatever the cron says and even while paused: every target starts "
                 "at once, in parallel, as at a due time (`trigger` `schedule`, skip rules "
                 "included). The answer is 202 with the runs started and the targets skipped "
@@ -175,7 +152,6 @@ def paths() -> dict[str, Any]:
                     ),
                     "429": too_many_runs(),
                 },
-                errors=(404, 503),
             ),
         },
     }

@@ -9,18 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from orchestrator.gateway.openapi.common import Schema, list_of, nullable, obj, param, ref
+from orchestrator.models import states
 
-RUN_STATES = [
-    "scheduled",
-    "queued",
-    "running",
-    "retrying",
-    "succeeded",
-    "failed",
-    "timed_out",
-    "cancelled",
-    "interrupted",
-]
+RUN_STATES = list(states.RUN_STATES)
 LOG_LEVELS = ["debug", "info", "warning", "error"]
 TIME_EXAMPLE = "2026-11-27T10:00:00.000+00:00"
 
@@ -82,7 +73,7 @@ def schemas() -> dict[str, Schema]:
         "RunState": {"type": "string", "enum": RUN_STATES, "description": STATES_TEXT},
         "JobState": {
             "type": "string",
-            "enum": [*RUN_STATES, "never_run"],
+            "enum": [*RUN_STATES, states.NEVER_RUN],
             "description": "State of the job's latest run, or `never_run`.",
         },
         "Health": obj({"status": {"type": "string", "const": "ok"}}, ["status"]),

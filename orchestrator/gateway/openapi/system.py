@@ -34,10 +34,6 @@ LEVEL = param(
 )
 
 
-def _system(op_id: str, summary: str, description: str, responses: dict, **kw: Any) -> dict:
-    return operation(op_id, "system", summary, description, responses, **kw)
-
-
 _FAILING = {
     "error": {
         "code": "insufficient_storage",
@@ -52,9 +48,7 @@ def paths() -> dict[str, Any]:
     stream_example = f": connected\n\nid: 42\ndata: {json.dumps(RECORD)}\n\n: heartbeat\n\n"
     return {
         "/health": {
-            "get": _system(
-                "health",
-                "Is the server up?",
+            "get": operation(
                 "Answers 200 while the server accepts requests, 503 while its store cannot be "
                 "written (the reason in `error`).",
                 {
@@ -64,9 +58,7 @@ def paths() -> dict[str, Any]:
             )
         },
         "/version": {
-            "get": _system(
-                "version",
-                "Server version",
+            "get": operation(
                 "The server's version.",
                 {
                     "200": reply(
@@ -78,17 +70,13 @@ def paths() -> dict[str, Any]:
             )
         },
         "/openapi.json": {
-            "get": _system(
-                "openapi",
-                "This document",
+            "get": operation(
                 "The OpenAPI 3.1 document of the API.",
                 {"200": reply("The document.", {"type": "object"})},
             )
         },
         "/docs": {
-            "get": _system(
-                "docs",
-                "Interactive documentation",
+            "get": operation(
                 "Swagger UI for this document, served with its assets by the server (no "
                 "outside host is contacted).",
                 {
@@ -101,9 +89,6 @@ def paths() -> dict[str, Any]:
         },
         "/logs": {
             "get": operation(
-                "listLogs",
-                "system",
-                "Recent log records",
                 "Records from the server's in-memory ring buffer, oldest first.",
                 {
                     "200": reply(
@@ -112,7 +97,6 @@ def paths() -> dict[str, Any]:
                         {"items": [RECORD], "total": 1, "next_cursor": None},
                     )
                 },
-                errors=(400,),
                 parameters=[
                     LEVEL,
                     shared("Since"),
@@ -133,9 +117,6 @@ def paths() -> dict[str, Any]:
         },
         "/logs/stream": {
             "get": operation(
-                "streamLogs",
-                "system",
-                "Live log stream",
                 "Server-Sent Events: each new record as one event whose `id` is the record's "
                 "`seq` and whose `data` is the `LogRecord` in JSON. A comment line every 15 "
                 "seconds keeps the connection alive.",
@@ -150,14 +131,11 @@ def paths() -> dict[str, Any]:
                         },
                     }
                 },
-                errors=(400,),
                 parameters=[LEVEL],
             )
         },
         "/system/backup": {
-            "post": _system(
-                "backup",
-                "Back up the store",
+            "post": operation(
                 BACKUP_TEXT,
                 {
                     "200": {
@@ -172,16 +150,10 @@ def paths() -> dict[str, Any]:
             )
         },
         "/system/log-level": {
-            "get": operation(
-                "getLogLevel", "system", "Get the log level", "The level in force.", {"200": level}
-            ),
+            "get": operation("The level in force.", {"200": level}),
             "put": operation(
-                "setLogLevel",
-                "system",
-                "Set the log level",
                 "Change the level of the console and the log files at once, without restart.",
                 {"200": level},
-                errors=(400, 413),
                 request=body(ref("LogLevelSetting"), {"level": "debug"}),
             ),
         },

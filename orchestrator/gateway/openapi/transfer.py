@@ -177,9 +177,6 @@ def paths() -> dict[str, Any]:
     return {
         "/config/export": {
             "get": operation(
-                "exportConfig",
-                "config",
-                "Export the configuration",
                 "Every job, pipeline, schedule and webhook, with its ID and stamps, as one "
                 "document. In YAML it comes as a download (`Content-Disposition: attachment; "
                 'filename="orchestrator-config-<time>.yaml"`). `include_secrets=true` from '
@@ -190,7 +187,6 @@ def paths() -> dict[str, Any]:
                         "content": {**exported, "application/yaml": yaml_media},
                     }
                 },
-                errors=(400, 403),
                 parameters=[
                     param(
                         "format",
@@ -209,9 +205,6 @@ def paths() -> dict[str, Any]:
         },
         "/config/import": {
             "post": operation(
-                "importConfig",
-                "config",
-                "Import a configuration",
                 "Check the whole document, then apply it in one go (unless `dry_run`). The "
                 "body is read as YAML when its Content-Type is `application/yaml`, "
                 "`application/x-yaml`, `text/yaml` or `text/x-yaml`, and as JSON otherwise.",
@@ -222,7 +215,6 @@ def paths() -> dict[str, Any]:
                     },
                     "400": _import_error(),
                 },
-                errors=(413,),
                 parameters=[
                     param(
                         "mode",

@@ -42,9 +42,6 @@ def paths() -> dict[str, Any]:
     return {
         "/users": {
             "get": operation(
-                "listUsers",
-                "users",
-                "List users",
                 "Every user, oldest first, in one page (`next_cursor` is always null).",
                 {
                     "200": reply(
@@ -55,49 +52,33 @@ def paths() -> dict[str, Any]:
                 },
             ),
             "post": operation(
-                "createUser",
-                "users",
-                "Create a user",
                 "A new user, enabled unless `enabled` is false. A username already taken "
                 "is a 409; a password shorter than `security.min_password_length` (default "
                 "10) is a 400. The user then signs in with `POST /auth/login`, or an admin "
                 "makes them a key with `POST /keys` and `user`.",
                 {"201": _user("The user created.")},
-                errors=(400, 409, 413),
                 request=body(ref("UserCreate"), CREATE_EXAMPLE),
             ),
         },
         "/users/{id}": {
             "parameters": [USER_ID],
             "get": operation(
-                "getUser",
-                "users",
-                "Get a user",
                 "One user.",
                 {"200": _user("The user.")},
-                errors=(404,),
             ),
             "patch": operation(
-                "patchUser",
-                "users",
-                "Change a user",
                 "Change the password, role or enabled state; only the fields sent change. "
                 "Demoting or disabling the last enabled admin is a 409. Disabling revokes "
                 "all the user's keys and sessions; a new password ends all their sessions "
                 "(keys stay valid), the caller's own included when admins change their own.",
                 {"200": _user("The user as changed.", {**USER_EXAMPLE, "enabled": False})},
-                errors=(400, 404, 409, 413),
                 request=body(ref("UserPatch"), {"enabled": False}),
             ),
             "delete": operation(
-                "deleteUser",
-                "users",
-                "Delete a user",
                 "Delete the user and revoke all their API keys and sessions at once. "
                 "Deleting the last enabled admin is a 409. What the user created (jobs, "
                 "pipelines, schedules, runs) stays, and so do the audit records.",
                 {"204": reply("Deleted.")},
-                errors=(404, 409),
             ),
         },
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from orchestrator.gateway.openapi.common import ref, reply
+from orchestrator.gateway.openapi.common import operation, ref, reply
 from orchestrator.gateway.openapi.definitions import Kind, definition_paths, filters
 from orchestrator.gateway.openapi.webhook_events import DELIVERY_TEXT
 from orchestrator.gateway.openapi.webhook_schemas import WEBHOOK_EXAMPLE, WEBHOOK_OUTPUT_EXAMPLE
@@ -21,7 +21,7 @@ top-level `webhooks` of this document describe the requests a receiver gets.
 
 {DELIVERY_TEXT}""",
 }
-WEBHOOK = Kind("webhook", "W5R7T9V1X", WEBHOOK_OUTPUT_EXAMPLE, (400, 404, 409, 413))
+WEBHOOK = Kind("webhook", "W5R7T9V1X", WEBHOOK_OUTPUT_EXAMPLE)
 
 
 def paths() -> dict[str, Any]:
@@ -32,7 +32,6 @@ def paths() -> dict[str, Any]:
                 "Create a webhook; it receives the events it lists from now on (unless "
                 "`enabled` is false). A bad URL, an unknown event or an unknown field is a 400 "
                 "`validation_error` naming the field; a name already in use a 409.",
-                (400, 409, 413),
                 WEBHOOK_EXAMPLE,
             ),
             listing=(
@@ -53,7 +52,6 @@ def paths() -> dict[str, Any]:
             delete=(
                 "Delete the webhook and the record of its deliveries; attempts already under "
                 "way still end.",
-                (404,),
                 None,
             ),
             copy=(
@@ -66,9 +64,7 @@ def paths() -> dict[str, Any]:
         ),
         "/webhooks/{id}/test": {
             "parameters": [WEBHOOK.id_param],
-            "post": WEBHOOK.op(
-                "test",
-                "Send a test delivery",
+            "post": operation(
                 "Send a `test` event to the webhook now, whatever events it lists, with the "
                 "usual headers, signature and retries. The answer comes at once, before the "
                 "receiver is reached: 202 with the delivery's ID, whose progress shows in the "
@@ -81,7 +77,6 @@ def paths() -> dict[str, Any]:
                         {"delivery_id": "DWNHG4SFQP9H4"},
                     )
                 },
-                errors=(404, 409, 503),
             ),
         },
     }
