@@ -74,7 +74,7 @@ class Definition(TypedDict, total=False):
     created_by: str
 
 
-class Job(Definition, total=False):
+class Job(Definition, TypedDict, total=False):  # TypedDict again: pdoc needs it on 3.11
     command: str
     workdir: str
     timeout: float
@@ -86,7 +86,7 @@ class Job(Definition, total=False):
     context_id: str
 
 
-class Pipeline(Definition, total=False):
+class Pipeline(Definition, TypedDict, total=False):
     steps: list[dict[str, Any]]
     max_attempts: int
     on_failure: str
@@ -94,7 +94,7 @@ class Pipeline(Definition, total=False):
     context_id: str
 
 
-class Schedule(Definition, total=False):
+class Schedule(Definition, TypedDict, total=False):
     cron: str
     timezone: str
     targets: list[str]
