@@ -16,6 +16,7 @@ import threading
 from typing import Any
 
 import pykka
+from pykka._envelope import Envelope
 
 
 class Reply(pykka.Future):
@@ -57,8 +58,28 @@ class Reply(pykka.Future):
         self._ready.release()
 
 
+class Address:
+    """An actor's inbox made before the actor, so two actors that talk both ways can each be
+    given the other at construction: the first is given the second's address, which it may
+    tell at once; what it tells waits in the inbox until the second actor starts on it."""
+
+    def __init__(self) -> None:
+        self.inbox: Any = queue.SimpleQueue()
+        self.stopped = threading.Event()
+
+    def tell(self, message: Any) -> None:
+        if self.stopped.is_set():
+            raise pykka.ActorDeadError("the actor at this address has stopped")
+        self.inbox.put(Envelope(message))
+
+
 class Actor(pykka.ThreadingActor):
     """What every actor of the server derives from."""
+
+    def take_address(self, address: Address) -> None:
+        """Receive at `address` (call in `__init__`, after `super().__init__()`)."""
+        self.actor_inbox = self.actor_ref.actor_inbox = address.inbox
+        self.actor_stopped = self.actor_ref.actor_stopped = address.stopped
 
     @staticmethod
     def _create_actor_inbox() -> Any:

@@ -121,6 +121,7 @@ class Tables:
         self.all = {name: Table(path, name) for name in self.NAMES}
         self._writer: sqlite3.Connection | None = None
         self._writer_thread: int | None = None
+        self.commits = 0  # real commits made (a flush with nothing pending makes none)
 
     def _connection(self) -> sqlite3.Connection:
         """The writing connection, owned by the thread that flushes (the Storage actor's).
@@ -153,6 +154,7 @@ class Tables:
         try:
             written = sum(table.write(writer) for table in batch)
             writer.commit()
+            self.commits += 1
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
                 writer.rollback()
