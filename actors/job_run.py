@@ -18,8 +18,9 @@ from orchestrator.execution.model import AttemptSpec
 from orchestrator.execution.substitution import find_references, substitute
 from orchestrator.log import get_logger
 from orchestrator.models.context import context_from_run
-from orchestrator.models.fields import iso, now, parse_time
+from orchestrator.models.fields import iso, now
 from orchestrator.models.run import RunState, attempt_record
+from orchestrator.runs.states import check_run, finish
 
 _OUTCOME_STATE = {
     "timed_out": RunState.TIMED_OUT,
@@ -98,6 +99,7 @@ class JobRunActor(PooledActor):
 
     def _begin_attempt(self) -> None:
         number = len(self.run["attempts"]) + 1
+        check_run(self.run["state"], RunState.RUNNING)
         self.run.update(state=RunState.RUNNING, error=None)
         self.run["started_at"] = self.run["started_at"] or iso(now())
         self.execution = self.settings.executor.start(
@@ -126,6 +128,7 @@ class JobRunActor(PooledActor):
             self._finish(state, error)
         else:
             self.log.info("attempt failed, will retry", attempt=number, error=error)
+            check_run(self.run["state"], RunState.RETRYING)
             self.run.update(state=RunState.RETRYING, error=error)
             self.settings.storage.tell(m.SaveRun(dict(self.run)))
             delay = self.job["retry_delay"]
@@ -156,11 +159,10 @@ class JobRunActor(PooledActor):
         return "The run was cancelled."
 
     def _finish(self, state: RunState, error: str | None) -> None:
-        run, result = self.run, self.last_result
-        finished = now()
-        started = parse_time(run["started_at"]) if run["started_at"] else finished
-        run.update(state=state, error=error, finished_at=iso(finished))
-        run["duration"] = round((finished - (started or finished)).total_seconds(), 6)
+        result = self.last_result
+        run = finish(self.run, state, error, now())
+        if run.get("duration") is None:
+            run["duration"] = 0.0  # it never started
         run["truncated"] = bool(result and result.truncated)
         output = {
             "stdout": result.stdout if result else "",
@@ -174,8 +176,9 @@ class JobRunActor(PooledActor):
             RunState.TIMED_OUT,
         ):
             context = context_from_run(ids.context_id(run["owner_id"]), run, output["stdout"])
-        self.settings.storage.tell(m.SaveRunResult(dict(run), output, context))
+        self.run = run
         level = self.log.info if state == RunState.SUCCEEDED else self.log.warning
         level("run finished", state=str(state), attempts=len(run["attempts"]), error=error)
-        self.supervisor.tell(m.RunFinished(dict(run), output["stdout"]))
+        # The Supervisor writes the final state: the one place runs end.
+        self.supervisor.tell(m.RunFinished(run, output, context))
         self.stop()

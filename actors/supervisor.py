@@ -1,7 +1,11 @@
-"""The Supervisor: admits runs, owns the live JobRun and PipelineRun actors, reacts when they end.
+"""The Supervisor: the one owner of every run's life, from its request to its final record.
 
-Job runs, including each pipeline step, pass through one `Admission` (the global limit and each
-job's `max_concurrent`). Pipeline runs are not limited themselves: their steps are.
+Every trigger comes here: a request of the gateway (now, at a time, a retry), a pipeline step,
+a schedule's fire, a planned run coming due, the recovery at start. Only the Supervisor has runs
+recorded, admits and starts them, and writes their final state (computed by
+`orchestrator.runs.states`). Job runs, including each pipeline step, pass through one
+`Admission` (the global limit and each job's `max_concurrent`). Pipeline runs are not limited
+themselves: their steps are.
 """
 
 from __future__ import annotations
@@ -11,22 +15,24 @@ from collections import Counter
 from typing import Any
 
 from actors import messages as m
+from actors import supervisor_requests as requests
 from actors.admission import Admission, ResourceLimits
 from actors.backlog import Backlog
-from actors.base import Actor
+from actors.base import DeferringActor
 from actors.job_run import JobRunActor, RunSettings
 from actors.pipeline_run import PipelineRunActor
 from actors.schedule_board import ScheduleBoard
 from orchestrator.errors import Conflict, NotFound, Unavailable
 from orchestrator.log import get_logger
-from orchestrator.models.fields import iso, now, parse_time
+from orchestrator.models.fields import now, parse_time
 from orchestrator.models.run import TERMINAL, RunState
+from orchestrator.runs.states import ForbiddenTransition, finish
 
 log = get_logger("orchestrator.supervisor")
 EMPTY_OUTPUT = {"stdout": "", "stderr": "", "truncated": False}
 
 
-class SupervisorActor(Actor):
+class SupervisorActor(DeferringActor):
     def __init__(
         self,
         settings: RunSettings,
@@ -61,6 +67,10 @@ class SupervisorActor(Actor):
 
     def _dispatch(self, message: Any) -> Any:
         match message:
+            case m.RequestRun(create, reserved):
+                return requests.request(self, create, reserved)
+            case m.RecoverRuns():
+                return requests.recover(self)
             case m.Admit(run, owner, reserved):
                 self._admit_new(run, owner)
                 if reserved:  # the run is counted among the waiting now, or planned
@@ -72,14 +82,16 @@ class SupervisorActor(Actor):
             case m.CancelRun(ref):
                 return self._cancel(self.storage.ask(m.GetRun(ref)))
             case m.StartPlanned(run_id):
-                self._start_planned(run_id)
+                requests.start_planned(self, run_id)
             case m.StartStep(pipeline_run_id, step_id, job_id, env, secrets):
                 self._start_step(pipeline_run_id, step_id, job_id, env, secrets)
-            case m.RunFinished(run, stdout):
-                self._ended(run, stdout)
-            case m.PipelineFinished(run_id):
-                self.pipelines.pop(run_id, None)
-                self.steps_running.pop(run_id, None)
+            case m.RunFinished(run, output, context):
+                self._write_final(run, output, context)
+                self._ended(run, output["stdout"])
+            case m.PipelineFinished(run, output, context):
+                self._write_final(run, output, context)
+                self.pipelines.pop(run["id"], None)
+                self.steps_running.pop(run["id"], None)
             case m.RunCrashed(run_id, error):
                 log.error("run actor crashed", run_id=run_id, error=error)
                 if self.settings.notifier is not None:
@@ -87,7 +99,7 @@ class SupervisorActor(Actor):
                     self.settings.notifier.tell(m.SystemError("A run actor crashed.", details))
                 if run_id in self.job_runs:
                     run = self.storage.ask(m.GetRun(run_id))
-                    self._ended(self._save_final(run, RunState.FAILED, error), "")
+                    self._ended(self.save_final(run, RunState.FAILED, error), "")
             case m.StartSchedules():
                 return self.board.start_all()
             case m.ScheduleChanged(schedule_id):
@@ -96,10 +108,6 @@ class SupervisorActor(Actor):
                 if not self.accepting:
                     raise Unavailable("The server is shutting down; no new runs are accepted.")
                 return self.board.fire(schedule_id, due, manual, marks)
-            case m.ArmPlanned(runs):
-                for run in runs:
-                    self._arm(run)
-                log.info("planned runs armed again", count=len(runs))
             case m.Shutdown():
                 return self._shutdown()
             case m.InterruptAll():
@@ -115,10 +123,10 @@ class SupervisorActor(Actor):
     def _admit_new(self, run: dict, owner: dict) -> None:
         """A run Storage just recorded: plan it for later, or begin it now."""
         if not self.accepting:  # told, not asked: the run itself says what happened
-            self._save_final(run, RunState.INTERRUPTED, "The server shut down first.")
+            self.save_final(run, RunState.INTERRUPTED, "The server shut down first.")
             return
         if run["state"] == RunState.SCHEDULED:
-            self._arm(run)
+            self.arm(run)
             log.info("run planned", run_id=run["id"], owner_id=owner["id"], at=run["scheduled_for"])
         else:
             self.begin(run, owner)
@@ -136,25 +144,11 @@ class SupervisorActor(Actor):
         self.pipelines[run["id"]] = ref
         ref.tell(m.Start())
 
-    def _arm(self, run: dict) -> None:
+    def arm(self, run: dict) -> None:
         when = parse_time(run["scheduled_for"]) or now()
         self.planned[run["id"]] = self.settings.timekeeper.wake_at(
             when, self.actor_ref, m.StartPlanned(run["id"])
         )
-
-    def _start_planned(self, run_id: str) -> None:
-        self.planned.pop(run_id, None)
-        run = self.storage.ask(m.GetRun(run_id))
-        if run["state"] != RunState.SCHEDULED or not self.accepting:
-            return
-        try:
-            owner = self.storage.ask(m.GetDefinition(run["owner_id"], run["kind"]))
-        except NotFound:
-            self._save_final(run, RunState.FAILED, f"The {run['kind']} was deleted first.")
-            return
-        run = {**run, "state": RunState.QUEUED, "queued_at": iso(now())}
-        self.storage.tell(m.SaveRun(run))
-        self.begin(run, owner)
 
     def _start_step(
         self, pipeline_run_id: str, step_id: str, job_id: str, env: dict, secrets: dict
@@ -173,7 +167,7 @@ class SupervisorActor(Actor):
         self.parents[run["id"]] = (pipeline_run_id, step_id)
         parent.tell(m.StepStarted(step_id, run["id"], RunState.QUEUED))
         if not self.accepting:
-            self._ended(self._save_final(run, RunState.INTERRUPTED, "The server shut down."), "")
+            self._ended(self.save_final(run, RunState.INTERRUPTED, "The server shut down."), "")
             return
         self.admission.enqueue(run, job)
         self._admit()
@@ -250,7 +244,7 @@ class SupervisorActor(Actor):
         if queued is None and run_id in self.parents:
             return None
         run = queued or self.storage.ask(m.GetRun(run_id))
-        final = self._save_final(run, RunState.CANCELLED, "The run was cancelled.")
+        final = self.save_final(run, RunState.CANCELLED, "The run was cancelled.")
         if run_id in self.parents:
             self._ended(final, "")
         return final
@@ -260,19 +254,23 @@ class SupervisorActor(Actor):
         self.board.stop_all()
         self.queued_runs = 0
         for run in self.admission.drain_queue():
-            self._ended(self._save_final(run, RunState.INTERRUPTED, "The server shut down."), "")
+            self._ended(self.save_final(run, RunState.INTERRUPTED, "The server shut down."), "")
         for token in self.planned.values():
             self.settings.timekeeper.cancel(token)
         for ref in self.pipelines.values():
             ref.tell(m.Cancel("interrupted"))
         return len(self.job_runs) + len(self.pipelines)
 
-    def _save_final(self, run: dict, state: RunState, error: str) -> dict:
-        run = {**run, "state": state, "error": error, "finished_at": iso(now())}
-        if "steps" in run:
-            run["steps"] = [
-                {**s, "state": RunState.SKIPPED} if s["state"] == "pending" else s
-                for s in run["steps"]
-            ]
-        self.storage.tell(m.SaveRunResult(run, EMPTY_OUTPUT, None))
-        return run
+    def save_final(self, run: dict, state: RunState, error: str) -> dict:
+        """End a run that did not execute (or whose actor died) in `state`."""
+        try:
+            final = finish(run, state, error, now())
+        except ForbiddenTransition:  # already final (its actor wrote it before dying)
+            log.debug("run already final", run_id=run["id"], state=run["state"])
+            return run
+        self._write_final(final, EMPTY_OUTPUT, None)
+        return final
+
+    def _write_final(self, run: dict, output: dict, context: dict | None) -> None:
+        """The one place a run's final state is written."""
+        self.storage.tell(m.SaveRunResult(run, output, context))

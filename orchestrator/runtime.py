@@ -24,7 +24,6 @@ from actors.storage_transfer import Retention
 from actors.supervisor import SupervisorActor
 from actors.timekeeper import Timekeeper
 from orchestrator.config import Config
-from orchestrator.execution.leftovers import stop_leftovers
 from orchestrator.execution.local import Launch, LocalExecutor
 from orchestrator.execution.users import resolve_run_as
 from orchestrator.gateway.waiting import RunWaiters
@@ -114,13 +113,11 @@ class Runtime:
         Their processes are stopped before the runs are marked interrupted: a crash during this
         leaves them marked running, so the next start stops what is left of them again.
         """
-        stop_leftovers(self.storage.ask(m.FindCut()), self.config.execution.kill_grace)
-        found = self.storage.ask(m.Recover())
-        if found["cut"]:
-            log.warning("runs cut by the last stop are interrupted", runs=len(found["cut"]))
+        cut = self.supervisor.ask(m.RecoverRuns())
+        if cut:
+            log.warning("runs cut by the last stop are interrupted", runs=len(cut))
             message = "Runs were cut by the last stop of the server and are now interrupted."
-            self.notifier.tell(m.SystemError(message, {"runs": found["cut"]}))
-        self.supervisor.ask(m.ArmPlanned(tuple(found["planned"])))
+            self.notifier.tell(m.SystemError(message, {"runs": cut}))
         self.supervisor.ask(m.StartSchedules())
         self.storage.tell(m.Purge(now()))  # retention once at start, then every hour
 

@@ -9,9 +9,24 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class RequestRun:
+    """Ask the Supervisor, from the gateway (a run now, at a time, or a retry): have Storage
+    record the run (`create`), reply it once committed, then admit it."""
+
+    create: Any  # a storage CreateRun
+    reserved: bool = False  # the gateway holds a place for it in the backlog (actors/backlog.py)
+
+
+@dataclass(frozen=True)
+class RecoverRuns:
+    """Ask the Supervisor, once at start: stop what the last stop left running, mark those
+    runs interrupted, arm the planned ones again; replies the IDs of the job runs cut."""
+
+
+@dataclass(frozen=True)
 class Admit:
-    """Ask: a run just recorded by Storage: arm it (planned), queue it (job) or start it
-    (pipeline). Refused while the server shuts down."""
+    """Tell, to the Supervisor itself once Storage recorded a requested run: arm it (planned),
+    queue it (job) or start it (pipeline); interrupted while the server shuts down."""
 
     run: dict[str, Any]
     owner: dict[str, Any]
@@ -32,10 +47,12 @@ class StartPlanned:
 
 @dataclass(frozen=True)
 class RunFinished:
-    """Tell, from a JobRun: its run reached a final state (with its stdout, for pipelines)."""
+    """Tell, from a JobRun: its run reached a final state; the Supervisor writes it (with its
+    output and the job's new context) and tells its pipeline."""
 
     run: dict[str, Any]
-    stdout: str
+    output: dict[str, Any]
+    context: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -51,9 +68,12 @@ class StartStep:
 
 @dataclass(frozen=True)
 class PipelineFinished:
-    """Tell, from a PipelineRun: the pipeline run reached a final state."""
+    """Tell, from a PipelineRun: the pipeline run reached a final state; the Supervisor
+    writes it."""
 
-    run_id: str
+    run: dict[str, Any]
+    output: dict[str, Any]
+    context: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -115,13 +135,6 @@ class StepFinished:
     step_id: str
     run: dict[str, Any]
     stdout: str
-
-
-@dataclass(frozen=True)
-class ArmPlanned:
-    """Ask, at start-up: arm the Timekeeper again for runs planned for later."""
-
-    runs: tuple[dict[str, Any], ...]
 
 
 @dataclass(frozen=True)
