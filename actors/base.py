@@ -63,11 +63,16 @@ class Address:
     given the other at construction: the first is given the second's address, which it may
     tell at once; what it tells waits in the inbox until the second actor starts on it."""
 
-    def __init__(self) -> None:
+    def __init__(self, wants: Any = None) -> None:
+        """`wants(message)`, when given, filters what is told: a message it refuses is dropped
+        on the sender's thread, so the actor is not woken for nothing."""
         self.inbox: Any = queue.SimpleQueue()
         self.stopped = threading.Event()
+        self.wants = wants
 
     def tell(self, message: Any) -> None:
+        if self.wants is not None and not self.wants(message):
+            return
         if self.stopped.is_set():
             raise pykka.ActorDeadError("the actor at this address has stopped")
         self.inbox.put(Envelope(message))

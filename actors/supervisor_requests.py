@@ -1,5 +1,5 @@
-"""The Supervisor's answers to the triggers that begin runs from outside its queue: a run asked
-for (by the gateway), a planned run coming due, and the recovery at start. Kept apart from
+"""The Supervisor's answers to requests from outside its queue: a run asked for (by the
+gateway), a planned run coming due, a cancel, and the recovery at start. Kept apart from
 admission and run ends."""
 
 from __future__ import annotations
@@ -8,11 +8,12 @@ from typing import Any
 
 from actors import messages as m
 from actors.base import DEFERRED, ask_later
-from orchestrator.errors import NotFound
+from actors.job_run import JobRun
+from orchestrator.errors import Conflict, NotFound
 from orchestrator.execution.leftovers import stop_leftovers
 from orchestrator.log import get_logger
 from orchestrator.models.fields import iso, now
-from orchestrator.models.run import RunState
+from orchestrator.models.run import TERMINAL, RunState
 from orchestrator.runs.states import move
 
 log = get_logger("orchestrator.supervisor")
@@ -51,6 +52,40 @@ def start_planned(supervisor: Any, run_id: str) -> None:
     run = move(run, RunState.QUEUED, queued_at=iso(now()))
     supervisor.storage.tell(m.SaveRun(run))
     supervisor.begin(run, owner)
+
+
+def cancel(supervisor: Any, run: dict) -> dict:
+    """Cancel a run: planned, queued, running, or a pipeline run with its steps."""
+    run_id, state = run["id"], run["state"]
+    if state in TERMINAL:
+        raise Conflict(f"Run {run_id} already finished ({state}).")
+    log.info("run cancel requested", run_id=run_id)
+    if run_id in supervisor.planned:
+        supervisor.settings.timekeeper.cancel(supervisor.planned.pop(run_id))
+    if run_id in supervisor.pipelines:
+        supervisor.pipelines[run_id].tell(m.Cancel())
+        for child, (parent, _) in list(supervisor.parents.items()):
+            if parent == run_id:
+                _cancel_job_run(supervisor, child)
+        return run
+    return _cancel_job_run(supervisor, run_id) or run
+
+
+def _cancel_job_run(supervisor: Any, run_id: str) -> dict | None:
+    """Kill a running job run, or take a queued one out of the queue as cancelled."""
+    if run_id in supervisor.job_runs:
+        supervisor.drive(run_id, JobRun.cancel)
+        return None
+    queued = supervisor.admission.withdraw(run_id)
+    if queued is not None and run_id not in supervisor.parents:
+        supervisor.queued_runs -= 1
+    if queued is None and run_id in supervisor.parents:
+        return None
+    run = queued or supervisor.storage.ask(m.GetRun(run_id))
+    final = supervisor.save_final(run, RunState.CANCELLED, "The run was cancelled.")
+    if run_id in supervisor.parents:
+        supervisor.ended(final, "")
+    return final
 
 
 def recover(supervisor: Any) -> list[str]:

@@ -80,7 +80,7 @@ class Runtime:
         jobs, execution = config.jobs, config.execution
         self.timekeeper = Timekeeper()
         self.waiters = RunWaiters()  # the gateway's `wait=true` requests, attached to its loop
-        notifier_address = Address()
+        notifier_address = Address(wants=m.notifier_wants)  # woken only for what it sends
         self.storage = StorageActor.start(
             store,
             JobDefaults(jobs.default_timeout, jobs.default_max_attempts, jobs.default_retry_delay),

@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from orchestrator.models.run import TERMINAL
+
 ACK = "ack"
 SOON = "soon"
 GROUPED = "grouped"
@@ -50,6 +52,17 @@ class Committed:
 
     runs: tuple[dict[str, Any], ...] = ()
     webhooks_changed: bool = False
+
+    def any_ended(self) -> bool:
+        """Whether a run reached a final state in this commit."""
+        return any(run["state"] in TERMINAL for run in self.runs)
+
+
+def notifier_wants(message: Any) -> bool:
+    """What the Notifier is woken for: ended runs, changed webhooks, store failures."""
+    if isinstance(message, Committed):
+        return message.webhooks_changed or message.any_ended()
+    return True
 
 
 @dataclass(frozen=True)

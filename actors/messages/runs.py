@@ -46,16 +46,6 @@ class StartPlanned:
 
 
 @dataclass(frozen=True)
-class RunFinished:
-    """Tell, from a JobRun: its run reached a final state; the Supervisor writes it (with its
-    output and the job's new context) and tells its pipeline."""
-
-    run: dict[str, Any]
-    output: dict[str, Any]
-    context: dict[str, Any] | None = None
-
-
-@dataclass(frozen=True)
 class StartStep:
     """Tell, from a PipelineRun: run this step's job as a job run of its own."""
 
@@ -74,14 +64,6 @@ class PipelineFinished:
     run: dict[str, Any]
     output: dict[str, Any]
     context: dict[str, Any] | None = None
-
-
-@dataclass(frozen=True)
-class RunCrashed:
-    """Tell, from a JobRun's on_failure: the actor died with an error."""
-
-    run_id: str
-    error: str
 
 
 @dataclass(frozen=True)
@@ -106,12 +88,17 @@ class Start:
 
 @dataclass(frozen=True)
 class AttemptDone:
+    """Tell the Supervisor, from the executor's thread: an attempt of a job run is over."""
+
     result: Any
+    run_id: str
 
 
 @dataclass(frozen=True)
 class RetryDue:
-    pass
+    """Tell the Supervisor, from the Timekeeper: a job run's retry delay is over."""
+
+    run_id: str
 
 
 @dataclass(frozen=True)
