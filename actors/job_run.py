@@ -107,13 +107,20 @@ class JobRun:
         self.run["started_at"] = self.run["started_at"] or iso(now())
         run_id, supervisor = self.run["id"], self.supervisor
         self.execution = self.settings.executor.start(
-            replace(self.spec), lambda result: supervisor.tell(m.AttemptDone(result, run_id))
+            replace(self.spec),
+            lambda result: supervisor.tell(m.AttemptDone(result, run_id)),
+            on_started=lambda process: supervisor.tell(m.AttemptStarted(run_id, number, process)),
         )
-        # Saved once the process runs, with what finds its tree after a crash of the server
-        # (the result, told to this actor, is saved after this in any case).
-        self.run["process"] = getattr(self.execution, "process", None)
+        self.log.debug("attempt starting", attempt=number)
+
+    def attempt_started(self, number: int, process: dict | None) -> None:
+        """The attempt's process runs (told before its end, from the same thread): save the
+        run with what finds its process tree after a crash of the server."""
+        if number != len(self.run["attempts"]) + 1 or self.run["state"] != RunState.RUNNING:
+            return
+        self.run["process"] = process
         self.settings.storage.tell(m.SaveRun(dict(self.run)))
-        self.log.debug("attempt started", attempt=number, process=self.run["process"])
+        self.log.debug("attempt started", attempt=number, process=process)
 
     def attempt_done(self, result: Any) -> None:
         self.execution = None

@@ -85,6 +85,8 @@ class SupervisorActor(DeferringActor):
                 requests.start_planned(self, run_id)
             case m.StartStep(pipeline_run_id, step_id, job_id, env, secrets):
                 self._start_step(pipeline_run_id, step_id, job_id, env, secrets)
+            case m.AttemptStarted(run_id, number, process):
+                self.drive(run_id, lambda job_run: job_run.attempt_started(number, process))
             case m.AttemptDone(result, run_id):
                 self.drive(run_id, lambda job_run: job_run.attempt_done(result))
             case m.RetryDue(run_id):

@@ -87,6 +87,16 @@ class Start:
 
 
 @dataclass(frozen=True)
+class AttemptStarted:
+    """Tell the Supervisor, from the executor's thread: attempt `number` of a job run has its
+    process (`process`: what finds its tree after a crash); always before its AttemptDone."""
+
+    run_id: str
+    number: int
+    process: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
 class AttemptDone:
     """Tell the Supervisor, from the executor's thread: an attempt of a job run is over."""
 
