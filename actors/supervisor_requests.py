@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pykka
+
 from actors import messages as m
 from actors.base import DEFERRED, ask_later
 from actors.job_run import JobRun
@@ -32,7 +34,10 @@ def request(supervisor: Any, create: m.CreateRun, reserved: bool) -> Any:
         owner, run = value
         if reply_to is not None:
             reply_to.set(run)
-        me.tell(m.Admit(run, owner, reserved))
+        try:
+            me.tell(m.Admit(run, owner, reserved))
+        except pykka.ActorDeadError:  # stopping: the next start's recovery interrupts the run
+            log.warning("run recorded while the Supervisor stopped", run_id=run["id"])
 
     ask_later(supervisor.storage, create, created)
     return DEFERRED
