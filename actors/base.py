@@ -63,6 +63,37 @@ HANDLED: dict[str, itertools.count] = {}
 _PYKKA_HANDLE = pykka.ThreadingActor._handle_receive
 
 
+class Envelope:
+    """What an inbox holds: pykka's actor loop reads only `message` and `reply_to`, so this
+    stands in for pykka's own (private) envelope wherever we put into an inbox ourselves."""
+
+    __slots__ = ("message", "reply_to")
+
+    def __init__(self, message: Any, reply_to: Any = None) -> None:
+        self.message = message
+        self.reply_to = reply_to
+
+
+class Address:
+    """An actor's inbox made before the actor, so two actors that talk both ways can each be
+    given the other at construction: the first is given the second's address, which it may
+    tell at once; what it tells waits in the inbox until the second actor starts on it."""
+
+    def __init__(self, wants: Any = None) -> None:
+        """`wants(message)`, when given, filters what is told: a message it refuses is dropped
+        on the sender's thread, so the actor is not woken for nothing."""
+        self.inbox: Any = queue.SimpleQueue()
+        self.stopped = threading.Event()
+        self.wants = wants
+
+    def tell(self, message: Any) -> None:
+        if self.wants is not None and not self.wants(message):
+            return
+        if self.stopped.is_set():
+            raise pykka.ActorDeadError("the actor at this address has stopped")
+        self.inbox.put(Envelope(message))
+
+
 class Actor(pykka.ThreadingActor):
     """What every actor of the server derives from."""
 
@@ -80,6 +111,11 @@ class Actor(pykka.ThreadingActor):
         next(self._handled)
         return _PYKKA_HANDLE(self, message)
 
+    def take_address(self, address: Address) -> None:
+        """Receive at `address` (call in `__init__`, after `super().__init__()`)."""
+        self.actor_inbox = self.actor_ref.actor_inbox = address.inbox
+        self.actor_stopped = self.actor_ref.actor_stopped = address.stopped
+
     @staticmethod
     def _create_actor_inbox() -> Any:
         return queue.SimpleQueue()
@@ -87,3 +123,61 @@ class Actor(pykka.ThreadingActor):
     @staticmethod
     def _create_future() -> Reply:
         return Reply()
+
+
+class Continuation(pykka.Future):
+    """A reply slot that calls `done(value, error)` on the answering actor's thread.
+
+    Lets an actor ask downward without waiting: the answer comes back as a call (which should
+    only tell), not as a blocked thread."""
+
+    def __init__(self, done: Any) -> None:
+        super().__init__()
+        self._done = done
+
+    def get(self, *, timeout: float | None = None) -> Any:  # pragma: no cover - never waited on
+        raise NotImplementedError("a continuation is called, not waited on")
+
+    def set(self, value: Any = None) -> None:
+        self._done(value, None)
+
+    def set_exception(self, exc_info: Any = None) -> None:
+        self._done(None, (exc_info or sys.exc_info())[1])
+
+
+def ask_later(ref: Any, message: Any, done: Any) -> None:
+    """Send `message` to `ref` as an ask whose answer calls `done(value, error)`."""
+    if not ref.is_alive():
+        raise pykka.ActorDeadError(f"{ref} not found")
+    ref.actor_inbox.put(Envelope(message, reply_to=Continuation(done)))
+
+
+DEFERRED = object()  # returned by `on_receive`: the reply is given later, through `reply_to`
+
+
+class DeferringActor(Actor):
+    """An actor whose `on_receive` may return DEFERRED and answer later via `self.reply_to`."""
+
+    reply_to: Any = None
+
+    def _actor_loop_running(self) -> None:
+        # pykka's loop, except that a DEFERRED response is not set as the reply.
+        while not self.actor_stopped.is_set():
+            envelope = self.actor_inbox.get()
+            self.reply_to = envelope.reply_to
+            try:
+                response = self._handle_receive(envelope.message)
+                if envelope.reply_to is not None and response is not DEFERRED:
+                    envelope.reply_to.set(response)
+            except Exception:
+                if envelope.reply_to is not None:
+                    envelope.reply_to.set_exception()
+                else:
+                    self._handle_failure(*sys.exc_info())
+                    try:
+                        self.on_failure(*sys.exc_info())
+                    except Exception:  # noqa: BLE001
+                        self._handle_failure(*sys.exc_info())
+            except BaseException:  # noqa: BLE001 - as pykka: stop everything
+                self._stop()
+                pykka.ActorRegistry.stop_all()

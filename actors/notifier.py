@@ -16,11 +16,12 @@ from urllib.parse import urlsplit
 import pykka
 
 from actors import messages as m
-from actors.base import Actor
+from actors.base import Actor, Address
 from orchestrator.config_schema import WebhooksConfig
 from orchestrator.errors import Conflict, Unavailable
 from orchestrator.log import get_logger
 from orchestrator.models.fields import now
+from orchestrator.models.run import TERMINAL
 from orchestrator.notify import delivery as d
 from orchestrator.notify.sender import Sender
 
@@ -34,8 +35,14 @@ _CLOSE_GRACE = 1.0
 
 
 class NotifierActor(Actor):
-    def __init__(self, storage: Any, settings: WebhooksConfig) -> None:
+    def __init__(
+        self, storage: Any, settings: WebhooksConfig, address: Address | None = None
+    ) -> None:
+        """`storage` is asked who subscribes and told how deliveries went; `address`, when
+        given, is where Storage (started before it) already tells it what was committed."""
         super().__init__()
+        if address is not None:
+            self.take_address(address)
         self.storage = storage
         self.settings = settings
         self.sender: Sender | None = None
@@ -62,14 +69,16 @@ class NotifierActor(Actor):
 
     def on_receive(self, message: Any) -> Any:
         match message:
-            case m.RunEnded(run):
-                self._guarded(self._run_ended, run)
-            case m.SystemError(text, details):
+            case m.Committed(runs, webhooks_changed):
+                if webhooks_changed:
+                    self.current.clear()
+                for run in runs:
+                    if run["state"] in TERMINAL:
+                        self._guarded(self._run_ended, run)
+            case m.SystemError(text, details) | m.StoreFailed(text, details):
                 self._guarded(self._system_error, text, details)
             case m.TestWebhook(webhook_id):
                 return self._test(webhook_id)
-            case m.WebhooksChanged():
-                self.current.clear()
 
     def _guarded(self, handle: Any, *args: Any) -> None:
         """A notification that cannot be sent is logged; the Notifier itself goes on."""

@@ -16,8 +16,9 @@ from orchestrator import ids
 from orchestrator.errors import NotFound
 from orchestrator.log import get_logger
 from orchestrator.models.context import context_from_run, pipeline_context
-from orchestrator.models.fields import iso, now, parse_time
+from orchestrator.models.fields import iso, now
 from orchestrator.models.run import RunState
+from orchestrator.runs.states import finish
 
 ACTIVE = {"queued", "running", "retrying"}
 BLOCKING = {"failed", "timed_out", "cancelled", "interrupted", "skipped"}
@@ -131,10 +132,8 @@ class PipelineRunActor(OnDemandActor):
             state = RunState.FAILED
         failed = next((s for s in steps if s["state"] in BLOCKING - {"skipped"}), None)
         error = None if state == RunState.SUCCEEDED else _error(state, failed)
-        finished = now()
-        started = parse_time(run["started_at"] or "") or finished
-        run.update(state=state, error=error, finished_at=iso(finished))
-        run["duration"] = round((finished - started).total_seconds(), 6)
+        run = finish({**run, "steps": [dict(s) for s in steps]}, state, error, now())
+        steps = run["steps"]
         final = self.snapshots.get(steps[-1]["id"])
         run["exit_code"] = final["exit_code"] if final else None
         run["truncated"] = bool(final and final["truncated"])
@@ -143,12 +142,11 @@ class PipelineRunActor(OnDemandActor):
         if state in (RunState.SUCCEEDED, RunState.FAILED):
             context = pipeline_context(ids.context_id(run["owner_id"]), run, self.snapshots, final)
         output = {"stdout": content, "stderr": "", "truncated": run["truncated"]}
-        self.storage.tell(
-            m.SaveRunResult({**run, "steps": [dict(s) for s in steps]}, output, context)
-        )
+        self.run = run
         level = self.log.info if state == RunState.SUCCEEDED else self.log.warning
         level("pipeline run finished", state=str(state), error=error)
-        self.supervisor.tell(m.PipelineFinished(run["id"]))
+        # The Supervisor writes the final state: the one place runs end.
+        self.supervisor.tell(m.PipelineFinished(run, output, context))
         self.stop()
 
 

@@ -1,8 +1,11 @@
 """When the Storage actor commits, and what it does when a commit fails.
 
-Notifications (run progress, audit records, marks) are committed in groups; every ask that
-changes something is committed before its reply, so an acknowledged write is on disk. A failed
-commit never stops the actor:
+Each message class declares how it is committed (`actors.messages.channel`): an ask that
+changes something is committed before its reply, so an acknowledged write is on disk; a run's
+progress is committed in groups (at the latest after FLUSH_DELAY, through the clock given at
+construction); everything else is committed as soon as the inbox is empty, so under load many
+messages share one commit. After each commit the subscribers given at construction are told
+what changed (`Committed`). A failed commit never stops the actor:
 
 - writes nobody waits on stay pending and are retried by a timer and before every later change;
 - an ask is first preceded by a flush of what earlier notifications left pending; if that fails
@@ -13,8 +16,8 @@ commit never stops the actor:
 
 from __future__ import annotations
 
-import contextlib
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 import pykka
@@ -36,20 +39,20 @@ class CommittingActor(Actor):
 
     store: Any
     principals: Any
-    hub: Any
-    notifier: Any
-    timekeeper: Any
-    LATER: tuple[type, ...] = ()
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, clock: Any = None, subscribers: Sequence[Any] = ()) -> None:
+        """`clock` (the Timekeeper) wakes group commits and retries; without it every change
+        commits at once and failed commits wait for the next message. `subscribers` are told
+        `Committed` after every commit that wrote runs or webhooks, and `StoreFailed`."""
         super().__init__()
         self.store = store
+        self.clock = clock
+        self.subscribers = tuple(subscribers)
         self.health = StoreHealth(self.store.tables.path)
         self.pending_events: list[dict] = []
         self.pending_writes = 0
         self.flush_armed = False
         self.retry_armed = False
-        self.retry_clock: Any = None  # the Timekeeper that wakes retries (given by the Runtime)
         self.asked = False  # whether the message being handled waits for a reply
 
     def _actor_loop_running(self) -> None:
@@ -71,9 +74,6 @@ class CommittingActor(Actor):
                 pykka.ActorRegistry.stop_all(block=False)
                 raise
 
-    def acks(self, message: Any) -> bool:
-        raise NotImplementedError
-
     def handle(self, message: Any) -> Any:
         raise NotImplementedError
 
@@ -84,7 +84,8 @@ class CommittingActor(Actor):
             if not self.try_flush(probe=not asked) and asked:
                 raise self.health.current()
             return None
-        acked = self.acks(message)
+        policy = m.commit_policy(message)
+        acked = policy == m.ACK
         if acked and self.pending_writes and not self.try_flush() and asked:
             raise self.health.current()  # refused unapplied; the earlier writes are kept
         try:
@@ -99,12 +100,12 @@ class CommittingActor(Actor):
             self.commit_or_undo()
         elif acked or self.pending_writes >= _MAX_PENDING:
             self.try_flush()
-        elif isinstance(message, self.LATER) and self.timekeeper is not None:
-            # Progress of a run nobody waits on: commit it with what comes next, at the latest
-            # after FLUSH_DELAY, instead of paying a commit of its own.
+        elif policy == m.GROUPED and self.clock is not None:
+            # Progress nobody waits on: commit it with what comes next, at the latest after
+            # FLUSH_DELAY, instead of paying a commit of its own.
             if not self.flush_armed:
                 self.flush_armed = True
-                self.timekeeper.wake_in(FLUSH_DELAY, self.actor_ref, m.Flush())
+                self.clock.wake_in(FLUSH_DELAY, self.actor_ref, m.Flush())
         elif self.actor_inbox.empty():
             self.try_flush()
         return reply
@@ -141,14 +142,13 @@ class CommittingActor(Actor):
         return True
 
     def note_failure(self, err: BaseException) -> None:
-        if self.health.failing_since is None and self.notifier is not None:
+        if self.health.failing_since is None:
             details = {"error": f"{type(err).__name__}: {err}"}
-            with contextlib.suppress(pykka.ActorDeadError):
-                self.notifier.tell(m.SystemError("The store could not write to disk.", details))
+            self.announce(m.StoreFailed("The store could not write to disk.", details))
         self.health.failed(err, self.store.tables.pending_count())
-        if not self.retry_armed and self.retry_clock is not None:
+        if not self.retry_armed and self.clock is not None:
             self.retry_armed = True
-            self.retry_clock.wake_in(RETRY_DELAY, self.actor_ref, m.Flush())
+            self.clock.wake_in(RETRY_DELAY, self.actor_ref, m.Flush())
 
     def flush(self) -> None:
         """Commit, then announce what was committed; raises when the commit fails."""
@@ -158,11 +158,18 @@ class CommittingActor(Actor):
             self.health.succeeded()
         self.pending_writes = 0
         events, self.pending_events = self.pending_events, []
-        for run in events:
-            self.hub.publish(run)
-        if webhooks_written and self.notifier is not None:
-            with contextlib.suppress(pykka.ActorDeadError):
-                self.notifier.tell(m.WebhooksChanged())
+        if events or webhooks_written:
+            self.announce(m.Committed(tuple(events), webhooks_written))
+
+    def announce(self, message: Any) -> None:
+        """Tell every subscriber; one that is gone or failing never stops the others."""
+        for subscriber in self.subscribers:
+            try:
+                subscriber.tell(message)
+            except pykka.ActorDeadError:
+                pass
+            except Exception:  # noqa: BLE001 - a subscriber's fault is not the store's
+                log.exception("a subscriber failed", message=type(message).__name__)
 
     def on_stop(self) -> None:
         if not self.try_flush():

@@ -13,7 +13,6 @@ from actors import messages as m
 from orchestrator.metrics.counts import counts
 
 HANDLED = (m.Counts,)
-ACKED = ()
 
 
 def handle(storage: Any, message: Any) -> Any:
@@ -21,3 +20,7 @@ def handle(storage: Any, message: Any) -> Any:
         case m.Counts(now):
             return counts(storage.store, now)
     raise TypeError(f"Storage cannot handle {type(message).__name__}")
+
+
+# Every message of this module goes to `handle`.
+HANDLERS = dict.fromkeys(HANDLED, handle)

@@ -34,17 +34,6 @@ HANDLED = (
     m.Audit,
     m.ListAudit,
 )
-# Messages that change something and are answered, so they are committed before the reply.
-ACKED = (
-    m.StartSession,
-    m.Logout,
-    m.BootstrapAdmin,
-    m.CreateUser,
-    m.UpdateUser,
-    m.DeleteUser,
-    m.CreateKey,
-    m.RevokeKey,
-)
 
 
 def handle(storage: Any, message: Any) -> Any:  # noqa: C901 - one arm per message
@@ -101,3 +90,7 @@ def handle(storage: Any, message: Any) -> Any:  # noqa: C901 - one arm per messa
         case m.ListAudit(user, action, target, since, until, limit, cursor):
             return page(audit.select(user, action, target, since, until), limit, cursor)
     raise TypeError(f"Storage cannot handle {type(message).__name__}")
+
+
+# Every message of this module goes to `handle`.
+HANDLERS = dict.fromkeys(HANDLED, handle)

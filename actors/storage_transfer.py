@@ -22,8 +22,6 @@ from orchestrator.store import retention, transfer
 log = get_logger("orchestrator.retention")
 
 HANDLED = (m.Purge, m.RetentionInForce, m.Export, m.Import)
-# Purge and Import change the store and are committed (in one flush) before the reply.
-ACKED = (m.Purge, m.Import)
 
 
 @dataclass
@@ -100,3 +98,7 @@ def purge(storage: Any, now: datetime) -> dict[str, Any]:
     finally:
         plan.rearm(storage.actor_ref)
     return counts
+
+
+# Every message of this module goes to `handle`.
+HANDLERS = dict.fromkeys(HANDLED, handle)

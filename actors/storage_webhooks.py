@@ -12,8 +12,6 @@ from actors import messages as m
 from orchestrator.store import webhook_ops
 
 HANDLED = (m.Subscribers, m.SaveDelivery)
-# Nothing here is acknowledged: delivery records are notifications, committed with the next group.
-ACKED: tuple[type, ...] = ()
 
 
 def handle(storage: Any, message: Any) -> Any:
@@ -24,3 +22,7 @@ def handle(storage: Any, message: Any) -> Any:
             webhook_ops.record_delivery(storage.store, webhook_id, delivery)
             return None
     raise TypeError(f"Storage cannot handle {type(message).__name__}")
+
+
+# Every message of this module goes to `handle`.
+HANDLERS = dict.fromkeys(HANDLED, handle)

@@ -1,7 +1,11 @@
-"""The Supervisor: admits runs, owns the live JobRun and PipelineRun actors, reacts when they end.
+"""The Supervisor: the one owner of every run's life, from its request to its final record.
 
-Job runs, including each pipeline step, pass through one `Admission` (the global limit and each
-job's `max_concurrent`). Pipeline runs are not limited themselves: their steps are.
+Every trigger comes here: a request of the gateway (now, at a time, a retry), a pipeline step,
+a schedule's fire, a planned run coming due, the recovery at start. Only the Supervisor has runs
+recorded, admits and starts them, and writes their final state (computed by
+`orchestrator.runs.states`). Job runs, including each pipeline step, pass through one
+`Admission` (the global limit and each job's `max_concurrent`). Pipeline runs are not limited
+themselves: their steps are.
 """
 
 from __future__ import annotations
@@ -11,22 +15,24 @@ from collections import Counter
 from typing import Any
 
 from actors import messages as m
+from actors import supervisor_requests as requests
 from actors.admission import Admission, ResourceLimits
 from actors.backlog import Backlog
-from actors.base import Actor
-from actors.job_run import JobRunActor, RunSettings
+from actors.base import DeferringActor
+from actors.job_run import JobRun, RunSettings
 from actors.pipeline_run import PipelineRunActor
 from actors.schedule_board import ScheduleBoard
 from orchestrator.errors import Conflict, NotFound, Unavailable
 from orchestrator.log import get_logger
-from orchestrator.models.fields import iso, now, parse_time
-from orchestrator.models.run import TERMINAL, RunState
+from orchestrator.models.fields import now, parse_time
+from orchestrator.models.run import RunState
+from orchestrator.runs.states import ForbiddenTransition, finish
 
 log = get_logger("orchestrator.supervisor")
 EMPTY_OUTPUT = {"stdout": "", "stderr": "", "truncated": False}
 
 
-class SupervisorActor(Actor):
+class SupervisorActor(DeferringActor):
     def __init__(
         self,
         settings: RunSettings,
@@ -41,7 +47,7 @@ class SupervisorActor(Actor):
         self.settings = settings
         self.storage = settings.storage
         self.admission = Admission(max_concurrent_runs, limits)
-        self.job_runs: dict[str, Any] = {}  # run ID -> JobRun actor
+        self.job_runs: dict[str, JobRun] = {}  # run ID -> its JobRun, driven on this thread
         self.pipelines: dict[str, Any] = {}  # pipeline run ID -> PipelineRun actor
         self.parents: dict[str, tuple[str, str]] = {}  # step's job run ID -> (pipeline run, step)
         self.planned: dict[str, int] = {}  # run ID -> Timekeeper token
@@ -61,6 +67,10 @@ class SupervisorActor(Actor):
 
     def _dispatch(self, message: Any) -> Any:
         match message:
+            case m.RequestRun(create, reserved):
+                return requests.request(self, create, reserved)
+            case m.RecoverRuns():
+                return requests.recover(self)
             case m.Admit(run, owner, reserved):
                 self._admit_new(run, owner)
                 if reserved:  # the run is counted among the waiting now, or planned
@@ -70,24 +80,21 @@ class SupervisorActor(Actor):
                 self.admission.observe(cpu_percent, available_mb)
                 self._admit()
             case m.CancelRun(ref):
-                return self._cancel(self.storage.ask(m.GetRun(ref)))
+                return requests.cancel(self, self.storage.ask(m.GetRun(ref)))
             case m.StartPlanned(run_id):
-                self._start_planned(run_id)
+                requests.start_planned(self, run_id)
             case m.StartStep(pipeline_run_id, step_id, job_id, env, secrets):
                 self._start_step(pipeline_run_id, step_id, job_id, env, secrets)
-            case m.RunFinished(run, stdout):
-                self._ended(run, stdout)
-            case m.PipelineFinished(run_id):
-                self.pipelines.pop(run_id, None)
-                self.steps_running.pop(run_id, None)
-            case m.RunCrashed(run_id, error):
-                log.error("run actor crashed", run_id=run_id, error=error)
-                if self.settings.notifier is not None:
-                    details = {"run_id": run_id, "error": error}
-                    self.settings.notifier.tell(m.SystemError("A run actor crashed.", details))
-                if run_id in self.job_runs:
-                    run = self.storage.ask(m.GetRun(run_id))
-                    self._ended(self._save_final(run, RunState.FAILED, error), "")
+            case m.AttemptStarted(run_id, number, process):
+                self.drive(run_id, lambda job_run: job_run.attempt_started(number, process))
+            case m.AttemptDone(result, run_id):
+                self.drive(run_id, lambda job_run: job_run.attempt_done(result))
+            case m.RetryDue(run_id):
+                self.drive(run_id, JobRun.retry_due)
+            case m.PipelineFinished(run, output, context):
+                self._write_final(run, output, context)
+                self.pipelines.pop(run["id"], None)
+                self.steps_running.pop(run["id"], None)
             case m.StartSchedules():
                 return self.board.start_all()
             case m.ScheduleChanged(schedule_id):
@@ -96,15 +103,11 @@ class SupervisorActor(Actor):
                 if not self.accepting:
                     raise Unavailable("The server is shutting down; no new runs are accepted.")
                 return self.board.fire(schedule_id, due, manual, marks)
-            case m.ArmPlanned(runs):
-                for run in runs:
-                    self._arm(run)
-                log.info("planned runs armed again", count=len(runs))
             case m.Shutdown():
                 return self._shutdown()
             case m.InterruptAll():
-                for ref in self.job_runs.values():
-                    ref.tell(m.Cancel("interrupted"))
+                for run_id in list(self.job_runs):
+                    self.drive(run_id, lambda job_run: job_run.cancel("interrupted"))
             case m.Stats():
                 return {
                     "running": len(self.job_runs),
@@ -115,10 +118,10 @@ class SupervisorActor(Actor):
     def _admit_new(self, run: dict, owner: dict) -> None:
         """A run Storage just recorded: plan it for later, or begin it now."""
         if not self.accepting:  # told, not asked: the run itself says what happened
-            self._save_final(run, RunState.INTERRUPTED, "The server shut down first.")
+            self.save_final(run, RunState.INTERRUPTED, "The server shut down first.")
             return
         if run["state"] == RunState.SCHEDULED:
-            self._arm(run)
+            self.arm(run)
             log.info("run planned", run_id=run["id"], owner_id=owner["id"], at=run["scheduled_for"])
         else:
             self.begin(run, owner)
@@ -136,25 +139,11 @@ class SupervisorActor(Actor):
         self.pipelines[run["id"]] = ref
         ref.tell(m.Start())
 
-    def _arm(self, run: dict) -> None:
+    def arm(self, run: dict) -> None:
         when = parse_time(run["scheduled_for"]) or now()
         self.planned[run["id"]] = self.settings.timekeeper.wake_at(
             when, self.actor_ref, m.StartPlanned(run["id"])
         )
-
-    def _start_planned(self, run_id: str) -> None:
-        self.planned.pop(run_id, None)
-        run = self.storage.ask(m.GetRun(run_id))
-        if run["state"] != RunState.SCHEDULED or not self.accepting:
-            return
-        try:
-            owner = self.storage.ask(m.GetDefinition(run["owner_id"], run["kind"]))
-        except NotFound:
-            self._save_final(run, RunState.FAILED, f"The {run['kind']} was deleted first.")
-            return
-        run = {**run, "state": RunState.QUEUED, "queued_at": iso(now())}
-        self.storage.tell(m.SaveRun(run))
-        self.begin(run, owner)
 
     def _start_step(
         self, pipeline_run_id: str, step_id: str, job_id: str, env: dict, secrets: dict
@@ -173,7 +162,7 @@ class SupervisorActor(Actor):
         self.parents[run["id"]] = (pipeline_run_id, step_id)
         parent.tell(m.StepStarted(step_id, run["id"], RunState.QUEUED))
         if not self.accepting:
-            self._ended(self._save_final(run, RunState.INTERRUPTED, "The server shut down."), "")
+            self.ended(self.save_final(run, RunState.INTERRUPTED, "The server shut down."), "")
             return
         self.admission.enqueue(run, job)
         self._admit()
@@ -182,9 +171,9 @@ class SupervisorActor(Actor):
         for run, job in self.admission.startable():
             if run.get("waiting"):
                 run = {**run, "waiting": None}
-            ref = JobRunActor.start(run, job, self.actor_ref, self.settings)
-            self.job_runs[run["id"]] = ref
-            ref.tell(m.Start())
+            self.job_runs[run["id"]] = JobRun(
+                run, job, self.actor_ref, self.settings, self._job_run_ended
+            )
             if run["id"] not in self.parents:
                 self.queued_runs -= 1
             else:
@@ -194,7 +183,7 @@ class SupervisorActor(Actor):
                 parent = self.pipelines.get(pipeline_run_id)
                 if parent is not None:
                     parent.tell(m.StepStarted(step_id, run["id"], RunState.RUNNING))
-
+            self.drive(run["id"], JobRun.start)
         self._show_waiting()
 
     admit_queued = _admit
@@ -211,7 +200,28 @@ class SupervisorActor(Actor):
         if changed:
             self.storage.tell(m.SaveRuns(tuple(changed)))
 
-    def _ended(self, run: dict, stdout: str) -> None:
+    def drive(self, run_id: str, step: Any) -> None:
+        """Call `step(job_run)` for a live job run; a failure fails that run, not this actor."""
+        job_run = self.job_runs.get(run_id)
+        if job_run is None:
+            return  # it ended meanwhile (a late retry wake-up, a cancel racing its end)
+        try:
+            step(job_run)
+        except Exception as err:  # noqa: BLE001 - one run's bug must not stop every run
+            error = f"{type(err).__name__}: {err}"
+            log.exception("a job run failed unexpectedly", run_id=run_id)
+            job_run.abandon()
+            if self.settings.notifier is not None:
+                details = {"run_id": run_id, "error": error}
+                self.settings.notifier.tell(m.SystemError("A run crashed.", details))
+            if run_id in self.job_runs:
+                self.ended(self.save_final(job_run.run, RunState.FAILED, error), "")
+
+    def _job_run_ended(self, run: dict, output: dict, context: dict | None) -> None:
+        self._write_final(run, output, context)
+        self.ended(run, output["stdout"])
+
+    def ended(self, run: dict, stdout: str) -> None:
         """A job run reached a final state: free its slot, tell its pipeline, admit more."""
         self.job_runs.pop(run["id"], None)
         was_running = self.admission.release(run["id"])
@@ -224,55 +234,28 @@ class SupervisorActor(Actor):
             self.pipelines[parent[0]].tell(m.StepFinished(parent[1], run, stdout))
         self._admit()
 
-    def _cancel(self, run: dict) -> dict:
-        run_id, state = run["id"], run["state"]
-        if state in TERMINAL:
-            raise Conflict(f"Run {run_id} already finished ({state}).")
-        log.info("run cancel requested", run_id=run_id)
-        if run_id in self.planned:
-            self.settings.timekeeper.cancel(self.planned.pop(run_id))
-        if run_id in self.pipelines:
-            self.pipelines[run_id].tell(m.Cancel())
-            for child, (parent, _) in list(self.parents.items()):
-                if parent == run_id:
-                    self._cancel_job_run(child)
-            return run
-        return self._cancel_job_run(run_id) or run
-
-    def _cancel_job_run(self, run_id: str) -> dict | None:
-        """Kill a running job run, or take a queued one out of the queue as cancelled."""
-        if run_id in self.job_runs:
-            self.job_runs[run_id].tell(m.Cancel())
-            return None
-        queued = self.admission.withdraw(run_id)
-        if queued is not None and run_id not in self.parents:
-            self.queued_runs -= 1
-        if queued is None and run_id in self.parents:
-            return None
-        run = queued or self.storage.ask(m.GetRun(run_id))
-        final = self._save_final(run, RunState.CANCELLED, "The run was cancelled.")
-        if run_id in self.parents:
-            self._ended(final, "")
-        return final
-
     def _shutdown(self) -> int:
         self.accepting = False
         self.board.stop_all()
         self.queued_runs = 0
         for run in self.admission.drain_queue():
-            self._ended(self._save_final(run, RunState.INTERRUPTED, "The server shut down."), "")
+            self.ended(self.save_final(run, RunState.INTERRUPTED, "The server shut down."), "")
         for token in self.planned.values():
             self.settings.timekeeper.cancel(token)
         for ref in self.pipelines.values():
             ref.tell(m.Cancel("interrupted"))
         return len(self.job_runs) + len(self.pipelines)
 
-    def _save_final(self, run: dict, state: RunState, error: str) -> dict:
-        run = {**run, "state": state, "error": error, "finished_at": iso(now())}
-        if "steps" in run:
-            run["steps"] = [
-                {**s, "state": RunState.SKIPPED} if s["state"] == "pending" else s
-                for s in run["steps"]
-            ]
-        self.storage.tell(m.SaveRunResult(run, EMPTY_OUTPUT, None))
-        return run
+    def save_final(self, run: dict, state: RunState, error: str) -> dict:
+        """End a run that did not execute (or whose actor died) in `state`."""
+        try:
+            final = finish(run, state, error, now())
+        except ForbiddenTransition:  # already final (its actor wrote it before dying)
+            log.debug("run already final", run_id=run["id"], state=run["state"])
+            return run
+        self._write_final(final, EMPTY_OUTPUT, None)
+        return final
+
+    def _write_final(self, run: dict, output: dict, context: dict | None) -> None:
+        """The one place a run's final state is written."""
+        self.storage.tell(m.SaveRunResult(run, output, context))

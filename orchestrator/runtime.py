@@ -15,6 +15,7 @@ import pykka
 from actors import messages as m
 from actors.admission import ResourceLimits
 from actors.backlog import Backlog
+from actors.base import Address
 from actors.job_run import RunSettings
 from actors.notifier import NotifierActor
 from actors.sampler import SamplerActor
@@ -23,14 +24,12 @@ from actors.storage_transfer import Retention
 from actors.supervisor import SupervisorActor
 from actors.timekeeper import Timekeeper
 from orchestrator.config import Config
-from orchestrator.events import EventHub
-from orchestrator.execution.leftovers import stop_leftovers
 from orchestrator.execution.local import Launch, LocalExecutor
 from orchestrator.execution.users import resolve_run_as
+from orchestrator.gateway.waiting import RunWaiters
 from orchestrator.log import get_logger
 from orchestrator.models.fields import now
 from orchestrator.models.job import JobDefaults
-from orchestrator.models.run import TERMINAL
 from orchestrator.private_files import warn_if_shared
 from orchestrator.security.rotation import finish_pending_rotation, key_source
 from orchestrator.security.secrets import API_KEY_PREFIX, hash_password, new_password, new_token
@@ -44,7 +43,6 @@ STOP_TIMEOUT = 10.0  # seconds an actor gets to stop before the process goes on 
 class Runtime:
     def __init__(self, config: Config) -> None:
         self.config = config
-        self.hub = EventHub()
         started = time.perf_counter()
         source = key_source(config)
         # Before the store is opened or any leftover stopped: one process per data directory.
@@ -62,37 +60,7 @@ class Runtime:
             gc.freeze()
             gc.enable()
         finish_pending_rotation(store, source)
-        jobs = config.jobs
-        defaults = JobDefaults(
-            jobs.default_timeout, jobs.default_max_attempts, jobs.default_retry_delay
-        )
-        self.storage = StorageActor.start(store, defaults, self.hub)
-        self.store_health = self.storage.proxy().health.get()
-        self.notifier = NotifierActor.start(self.storage, config.webhooks)
-        self.storage.proxy().notifier = self.notifier
-        self._unsubscribe_notifier = self.hub.subscribe(self._run_changed)
-        self.timekeeper = Timekeeper()
-        self.storage.proxy().retry_clock = self.timekeeper  # retries of failed commits
-        self.storage.proxy().retention = Retention(
-            config.retention, config.log_dir, self.timekeeper
-        )
-        settings = RunSettings(
-            storage=self.storage,
-            timekeeper=self.timekeeper,
-            executor=LocalExecutor(
-                Launch(config.execution.env_passthrough, resolve_run_as(config.execution.run_as))
-            ),
-            max_output_bytes=jobs.max_output_bytes,
-            kill_grace=config.execution.kill_grace,
-            notifier=self.notifier,
-        )
-        execution = config.execution
-        limits = ResourceLimits(execution.max_cpu_percent, execution.min_free_memory_mb)
-        self.backlog = Backlog(execution.max_queued_runs)
-        self.supervisor = SupervisorActor.start(
-            settings, execution.max_concurrent_runs, limits, self.backlog
-        )
-        self.sampler = SamplerActor.start(config.data_dir, self.timekeeper, on_sample=self._sampled)
+        self._start_actors(config, store)
         warn_if_shared(config.data_dir)
         log.info(
             "store opened",
@@ -102,19 +70,54 @@ class Runtime:
             seconds=round(time.perf_counter() - started, 3),
         )
 
+    def _start_actors(self, config: Config, store: Any) -> None:
+        """The start order, once: every actor is given its collaborators at construction.
+
+        Storage and the Notifier talk both ways (Storage tells what it committed, the Notifier
+        asks who subscribes): the Notifier's address is made first, Storage is given it, and the
+        Notifier then starts on it with Storage. Nothing is assigned to an actor after start.
+        """
+        jobs, execution = config.jobs, config.execution
+        self.timekeeper = Timekeeper()
+        self.waiters = RunWaiters()  # the gateway's `wait=true` requests, attached to its loop
+        notifier_address = Address(wants=m.notifier_wants)  # woken only for what it sends
+        self.storage = StorageActor.start(
+            store,
+            JobDefaults(jobs.default_timeout, jobs.default_max_attempts, jobs.default_retry_delay),
+            clock=self.timekeeper,
+            subscribers=(notifier_address, self.waiters),
+            retention=Retention(config.retention, config.log_dir, self.timekeeper),
+        )
+        self.store_health = self.storage.proxy().health.get()
+        self.notifier = NotifierActor.start(self.storage, config.webhooks, notifier_address)
+        settings = RunSettings(
+            storage=self.storage,
+            timekeeper=self.timekeeper,
+            executor=LocalExecutor(
+                Launch(execution.env_passthrough, resolve_run_as(execution.run_as))
+            ),
+            max_output_bytes=jobs.max_output_bytes,
+            kill_grace=execution.kill_grace,
+            notifier=self.notifier,
+        )
+        limits = ResourceLimits(execution.max_cpu_percent, execution.min_free_memory_mb)
+        self.backlog = Backlog(execution.max_queued_runs)
+        self.supervisor = SupervisorActor.start(
+            settings, execution.max_concurrent_runs, limits, self.backlog
+        )
+        self.sampler = SamplerActor.start(config.data_dir, self.timekeeper, on_sample=self._sampled)
+
     def recover(self) -> None:
         """Cut runs left going by a crash, and arm again the runs planned for later.
 
         Their processes are stopped before the runs are marked interrupted: a crash during this
         leaves them marked running, so the next start stops what is left of them again.
         """
-        stop_leftovers(self.storage.ask(m.FindCut()), self.config.execution.kill_grace)
-        found = self.storage.ask(m.Recover())
-        if found["cut"]:
-            log.warning("runs cut by the last stop are interrupted", runs=len(found["cut"]))
+        cut = self.supervisor.ask(m.RecoverRuns())
+        if cut:
+            log.warning("runs cut by the last stop are interrupted", runs=len(cut))
             message = "Runs were cut by the last stop of the server and are now interrupted."
-            self.notifier.tell(m.SystemError(message, {"runs": found["cut"]}))
-        self.supervisor.ask(m.ArmPlanned(tuple(found["planned"])))
+            self.notifier.tell(m.SystemError(message, {"runs": cut}))
         self.supervisor.ask(m.StartSchedules())
         self.storage.tell(m.Purge(now()))  # retention once at start, then every hour
 
@@ -124,12 +127,6 @@ class Runtime:
         mb = available / 2**20 if available is not None else None
         with contextlib.suppress(pykka.ActorDeadError):
             self.supervisor.tell(m.Resources(sample["cpu_percent"], mb))
-
-    def _run_changed(self, run: dict[str, Any]) -> None:
-        """EventHub listener, on the Storage thread: hand finished runs to the Notifier."""
-        if run["state"] in TERMINAL:
-            with contextlib.suppress(pykka.ActorDeadError):
-                self.notifier.tell(m.RunEnded(run))
 
     def bootstrap_admin(self, password: str | None, api_key: str | None) -> dict[str, Any] | None:
         """Create the first admin when the store has no user; returns what to show, or None.
@@ -189,7 +186,6 @@ class Runtime:
         # The first flush announces the last run ends; the Notifier sends them (briefly) as it
         # stops, and the second flush keeps the records of those deliveries.
         self._flush()
-        self._unsubscribe_notifier()
         with contextlib.suppress(Exception):
             self.notifier.stop(timeout=STOP_TIMEOUT)
         self._flush()

@@ -86,7 +86,7 @@ def _start(config: Config, debug: bool, sock: socket.socket) -> int:
             config,
             runtime.supervisor,
             runtime.storage,
-            runtime.hub,
+            runtime.waiters,
             logs,
             sampler=runtime.sampler,
             notifier=runtime.notifier,

@@ -16,7 +16,6 @@ from actors import messages as m
 from actors.sampler import SamplerActor
 from actors.storage import StorageActor
 from actors.timekeeper import Timekeeper
-from orchestrator.events import EventHub
 from orchestrator.metrics.counts import counts, percentile, recent, summary
 from orchestrator.metrics.system import sample
 from orchestrator.models.fields import iso
@@ -157,7 +156,7 @@ class TestStorageCounts:
     def test_the_storage_actor_answers_counts(self, store: Store, tmp_path: Path):
         """`Counts(now)` asked of the real Storage actor replies the counted document."""
         add_job(store, tmp_path, "job")
-        actor = StorageActor.start(store, JobDefaults(), EventHub())
+        actor = StorageActor.start(store, JobDefaults())
         try:
             got = actor.ask(m.Counts(NOW), timeout=5)
         finally:

@@ -65,9 +65,9 @@ class TestRunEnded:
         with Receiver() as receiver:
             _hook(runtime, receiver.url, ["*"])
             run = {"id": "R0000000000AA", "kind": "job", "state": "running"}
-            runtime.notifier.tell(m.RunEnded(run))
-            runtime.notifier.tell(m.RunEnded({**run, "state": "cancelled"}))
-            runtime.notifier.tell(m.RunEnded({**run, "state": "failed"}))
+            runtime.notifier.tell(m.Committed((run,)))
+            runtime.notifier.tell(m.Committed(({**run, "state": "cancelled"},)))
+            runtime.notifier.tell(m.Committed(({**run, "state": "failed"},)))
             got = receiver.wait(1)[0]
             time.sleep(0.3)
         assert len(receiver.received) == 1

@@ -42,7 +42,7 @@ def real_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[web.Applicati
     logs = setup_logging(config.log_dir, console=False)
     runtime = Runtime(config)
     try:
-        services = Services(config, runtime.supervisor, runtime.storage, runtime.hub, logs)
+        services = Services(config, runtime.supervisor, runtime.storage, runtime.waiters, logs)
         yield create_app(services)
     finally:
         runtime.stop()

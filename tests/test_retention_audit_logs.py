@@ -16,7 +16,6 @@ from actors.storage_transfer import Retention
 from actors.timekeeper import Timekeeper
 from orchestrator import ids
 from orchestrator.config_schema import RetentionConfig
-from orchestrator.events import EventHub
 from orchestrator.models.fields import iso
 from orchestrator.models.job import JobDefaults
 from orchestrator.store.retention import purge, purge_logs
@@ -76,10 +75,10 @@ class TestPurgeClock:
         job = owner()
         add_run(store, job, 100)
         timekeeper = Timekeeper()
-        actor = StorageActor.start(store, JobDefaults(), EventHub())
+        settings = RetentionConfig(keep_last_runs=0)
+        retention = Retention(settings, tmp_path, timekeeper)
+        actor = StorageActor.start(store, JobDefaults(), retention=retention)
         try:
-            settings = RetentionConfig(keep_last_runs=0)
-            actor.proxy().retention = Retention(settings, tmp_path, timekeeper)
             assert actor.ask(m.Purge(NOW)) == {"runs": 1, "audit": 0, "logs": 0}
             assert actor.ask(m.Purge(NOW)) == {"runs": 0, "audit": 0, "logs": 0}
             assert timekeeper.pending() == 1

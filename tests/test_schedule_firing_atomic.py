@@ -15,9 +15,8 @@ import pytest
 
 from actors import messages as m
 from actors.storage import StorageActor
-from orchestrator.events import EventHub
 from orchestrator.models.job import JobDefaults
-from orchestrator.store.firing import fire_targets
+from orchestrator.runs.creation import fire_targets
 from orchestrator.store.health import StoreUnavailable
 from orchestrator.store.operations import create_job
 from orchestrator.store.schedule_ops import create_schedule
@@ -84,7 +83,7 @@ class TestFireIsOneCommit:
                 "BEGIN SELECT RAISE(ABORT, 'disk refused'); END"
             )
             conn.commit()
-        actor = StorageActor.start(store, JobDefaults(), EventHub())
+        actor = StorageActor.start(store, JobDefaults())
         try:
             with pytest.raises(StoreUnavailable) as refused:
                 actor.ask(m.CreateScheduledRuns(schedule["id"], DUE, MARKS), timeout=10)
@@ -101,7 +100,7 @@ class TestFireIsOneCommit:
     def test_storage_commits_both_before_it_answers(self, store: Store, tmp_path: Path):
         """Through the Storage actor, the reply comes once both are on disk; runs carry `due`."""
         schedule = _schedule(store, tmp_path)
-        actor = StorageActor.start(store, JobDefaults(), EventHub())
+        actor = StorageActor.start(store, JobDefaults())
         try:
             started, _ = actor.ask(m.CreateScheduledRuns(schedule["id"], DUE, MARKS), timeout=10)
             assert _on_disk(store, schedule["id"]) == (DUE, 1)

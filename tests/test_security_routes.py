@@ -37,7 +37,7 @@ def app_routes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[set[tuple[s
     logs = setup_logging(config.log_dir, console=False)
     runtime = Runtime(config)
     try:
-        services = Services(config, runtime.supervisor, runtime.storage, runtime.hub, logs)
+        services = Services(config, runtime.supervisor, runtime.storage, runtime.waiters, logs)
         app: web.Application = create_app(services)
         yield {
             (route.method, route.resource.canonical)

@@ -13,7 +13,6 @@ import pytest
 from actors import messages as m
 from actors.storage import StorageActor
 from orchestrator.errors import NotFound
-from orchestrator.events import EventHub
 from orchestrator.models.job import JobDefaults
 from orchestrator.security.crypto import KeySource
 from orchestrator.store.health import InsufficientStorage
@@ -66,7 +65,7 @@ class TestTablesKeepWrites:
 @pytest.fixture
 def storage(tmp_path: Path) -> Iterator[tuple[pykka.ActorRef, Store]]:
     store = Store(tmp_path / "store.db", KeySource(None, tmp_path / "secret.key"))
-    ref = StorageActor.start(store, JobDefaults(60, 1, 1), EventHub())
+    ref = StorageActor.start(store, JobDefaults(60, 1, 1))
     yield ref, store
     ref.stop()
 

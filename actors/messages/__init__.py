@@ -10,6 +10,7 @@ The protocol is read in these modules, by whom the messages are for: `storage` a
 `from actors import messages as m`.
 """
 
+from actors.messages.channel import *  # noqa: F403
 from actors.messages.operations import *  # noqa: F403
 from actors.messages.principals import *  # noqa: F403
 from actors.messages.runs import *  # noqa: F403

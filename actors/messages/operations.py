@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from actors.messages.channel import Acked, Grouped
+
 # --- Webhooks and the Notifier -------------------------------------------------------------
 
 
@@ -17,23 +19,11 @@ class Subscribers:
 
 
 @dataclass(frozen=True)
-class WebhooksChanged:
-    """Tell the Notifier: webhooks were written; what it knows of the subscribers is stale."""
-
-
-@dataclass(frozen=True)
-class SaveDelivery:
+class SaveDelivery(Grouped):
     """Tell Storage: the latest state of one delivery of a webhook (kept: the last 50)."""
 
     webhook_id: str
     delivery: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class RunEnded:
-    """Tell the Notifier: a job or pipeline run reached a final state (committed)."""
-
-    run: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -77,7 +67,7 @@ class SampleHistory:
 
 
 @dataclass(frozen=True)
-class Purge:
+class Purge(Acked):
     """Storage: apply retention as of `now` (told hourly by the Timekeeper, or asked)."""
 
     now: datetime
@@ -99,7 +89,7 @@ class Export:
 
 
 @dataclass(frozen=True)
-class Import:
+class Import(Acked):
     """Ask Storage: validate a whole document, then (unless `dry_run`) apply it."""
 
     document: dict[str, Any]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from actors.messages.channel import Acked
+
 # --- Storage: users, keys, sessions and the audit trail --------------------------------------
 
 
@@ -21,18 +23,18 @@ class LoginRecord:
 
 
 @dataclass(frozen=True)
-class StartSession:
+class StartSession(Acked):
     user_id: str
     ttl: float
 
 
 @dataclass(frozen=True)
-class Logout:
+class Logout(Acked):
     token: str
 
 
 @dataclass(frozen=True)
-class BootstrapAdmin:
+class BootstrapAdmin(Acked):
     """Create the admin user and key when no user exists; replies True if it did."""
 
     password_hash: str
@@ -50,24 +52,24 @@ class GetUser:
 
 
 @dataclass(frozen=True)
-class CreateUser:
+class CreateUser(Acked):
     fields: dict[str, Any]  # with `password_hash`, never the password
     by: str
 
 
 @dataclass(frozen=True)
-class UpdateUser:
+class UpdateUser(Acked):
     ref: str
     fields: dict[str, Any]
 
 
 @dataclass(frozen=True)
-class DeleteUser:
+class DeleteUser(Acked):
     ref: str
 
 
 @dataclass(frozen=True)
-class CreateKey:
+class CreateKey(Acked):
     principal: dict[str, Any]
     fields: dict[str, Any]
 
@@ -79,7 +81,7 @@ class ListKeys:
 
 
 @dataclass(frozen=True)
-class RevokeKey:
+class RevokeKey(Acked):
     principal: dict[str, Any]
     ref: str
 

@@ -9,9 +9,24 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class RequestRun:
+    """Ask the Supervisor, from the gateway (a run now, at a time, or a retry): have Storage
+    record the run (`create`), reply it once committed, then admit it."""
+
+    create: Any  # a storage CreateRun
+    reserved: bool = False  # the gateway holds a place for it in the backlog (actors/backlog.py)
+
+
+@dataclass(frozen=True)
+class RecoverRuns:
+    """Ask the Supervisor, once at start: stop what the last stop left running, mark those
+    runs interrupted, arm the planned ones again; replies the IDs of the job runs cut."""
+
+
+@dataclass(frozen=True)
 class Admit:
-    """Ask: a run just recorded by Storage: arm it (planned), queue it (job) or start it
-    (pipeline). Refused while the server shuts down."""
+    """Tell, to the Supervisor itself once Storage recorded a requested run: arm it (planned),
+    queue it (job) or start it (pipeline); interrupted while the server shuts down."""
 
     run: dict[str, Any]
     owner: dict[str, Any]
@@ -31,14 +46,6 @@ class StartPlanned:
 
 
 @dataclass(frozen=True)
-class RunFinished:
-    """Tell, from a JobRun: its run reached a final state (with its stdout, for pipelines)."""
-
-    run: dict[str, Any]
-    stdout: str
-
-
-@dataclass(frozen=True)
 class StartStep:
     """Tell, from a PipelineRun: run this step's job as a job run of its own."""
 
@@ -51,17 +58,12 @@ class StartStep:
 
 @dataclass(frozen=True)
 class PipelineFinished:
-    """Tell, from a PipelineRun: the pipeline run reached a final state."""
+    """Tell, from a PipelineRun: the pipeline run reached a final state; the Supervisor
+    writes it."""
 
-    run_id: str
-
-
-@dataclass(frozen=True)
-class RunCrashed:
-    """Tell, from a JobRun's on_failure: the actor died with an error."""
-
-    run_id: str
-    error: str
+    run: dict[str, Any]
+    output: dict[str, Any]
+    context: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -85,13 +87,28 @@ class Start:
 
 
 @dataclass(frozen=True)
+class AttemptStarted:
+    """Tell the Supervisor, from the executor's thread: attempt `number` of a job run has its
+    process (`process`: what finds its tree after a crash); always before its AttemptDone."""
+
+    run_id: str
+    number: int
+    process: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
 class AttemptDone:
+    """Tell the Supervisor, from the executor's thread: an attempt of a job run is over."""
+
     result: Any
+    run_id: str
 
 
 @dataclass(frozen=True)
 class RetryDue:
-    pass
+    """Tell the Supervisor, from the Timekeeper: a job run's retry delay is over."""
+
+    run_id: str
 
 
 @dataclass(frozen=True)
@@ -115,13 +132,6 @@ class StepFinished:
     step_id: str
     run: dict[str, Any]
     stdout: str
-
-
-@dataclass(frozen=True)
-class ArmPlanned:
-    """Ask, at start-up: arm the Timekeeper again for runs planned for later."""
-
-    runs: tuple[dict[str, Any], ...]
 
 
 @dataclass(frozen=True)

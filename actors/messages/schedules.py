@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from actors.messages.channel import ACK, GROUPED, Acked
+
 # --- Schedules -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class ScheduleTarget:
+class ScheduleTarget(Acked):
     """Ask Storage: add (or remove) a target of a schedule; replies the schedule."""
 
     ref: str
@@ -19,7 +21,7 @@ class ScheduleTarget:
 
 
 @dataclass(frozen=True)
-class SetEnabled:
+class SetEnabled(Acked):
     """Ask Storage: pause (False) or resume (True) a schedule; replies the schedule."""
 
     ref: str
@@ -36,6 +38,10 @@ class SaveMarks:
     marks: dict[str, Any]
     commit: bool = False
 
+    @property
+    def COMMIT(self) -> str:  # noqa: N802 - the policy attribute every message may declare
+        return ACK if self.commit else GROUPED
+
 
 @dataclass(frozen=True)
 class SchedulesToStart:
@@ -46,7 +52,7 @@ class SchedulesToStart:
 
 
 @dataclass(frozen=True)
-class CreateScheduledRuns:
+class CreateScheduledRuns(Acked):
     """Ask Storage: the runs of a schedule's fire, all at once; replies (started, skipped).
 
     The fire's `marks` (its checkpoint) are written with the runs, and the runs carry `due` as

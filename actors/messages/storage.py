@@ -6,19 +6,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from actors.messages.channel import Acked, Grouped
+
 # --- Storage: definitions of jobs and pipelines (asks) ---------------------------------------
 # `kind` is "job" or "pipeline": both have the same life cycle, so they share these messages.
 
 
 @dataclass(frozen=True)
-class Create:
+class Create(Acked):
     kind: str
     body: dict[str, Any]
     user: str
 
 
 @dataclass(frozen=True)
-class Update:
+class Update(Acked):
     kind: str
     ref: str
     body: dict[str, Any]
@@ -27,7 +29,7 @@ class Update:
 
 
 @dataclass(frozen=True)
-class Copy:
+class Copy(Acked):
     kind: str
     ref: str
     name: str | None
@@ -35,7 +37,7 @@ class Copy:
 
 
 @dataclass(frozen=True)
-class Delete:
+class Delete(Acked):
     kind: str
     ref: str
     force: bool
@@ -71,7 +73,7 @@ class GetDefinition:
 
 
 @dataclass(frozen=True)
-class CreateRun:
+class CreateRun(Acked):
     """Record a new run of a job or pipeline (refused if disabled); replies `(owner, run)`.
 
     `retry_of` names a finished pipeline run whose succeeded steps the new run keeps."""
@@ -127,7 +129,7 @@ class ListContexts:
 
 
 @dataclass(frozen=True)
-class ResetContext:
+class ResetContext(Acked):
     ref: str
 
 
@@ -137,25 +139,25 @@ class FindCut:
 
 
 @dataclass(frozen=True)
-class Recover:
+class Recover(Acked):
     """After a start: mark cut runs interrupted; replies the planned runs to arm again."""
 
 
 @dataclass(frozen=True)
-class Flush:
-    """Commit everything pending (on shutdown)."""
+class Flush(Acked):
+    """Commit everything pending (on shutdown, and the group-commit timer)."""
 
 
 # --- Storage: run progress (tells) ---------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class SaveRun:
+class SaveRun(Grouped):
     run: dict[str, Any]
 
 
 @dataclass(frozen=True)
-class SaveRuns:
+class SaveRuns(Grouped):
     """Several queued runs whose waiting reason changed, in one message."""
 
     runs: tuple[dict[str, Any], ...]

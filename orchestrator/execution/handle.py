@@ -74,6 +74,12 @@ class Execution:
 class Executor(Protocol):
     """The plug point for running attempts; `LocalExecutor` is the default."""
 
-    def start(self, spec: AttemptSpec, on_done: DoneCallback) -> Execution:
-        """Start the attempt and return at once; call `on_done` exactly once when it is over."""
+    def start(
+        self,
+        spec: AttemptSpec,
+        on_done: DoneCallback,
+        on_started: Callable[[dict | None], None] | None = None,
+    ) -> Execution:
+        """Start the attempt and return at once; call `on_done` exactly once when it is over
+        (and `on_started(process mark)` before it, once the process runs, when given)."""
         ...

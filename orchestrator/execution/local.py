@@ -53,14 +53,33 @@ class LocalExecutor:
     def __init__(self, launch: Launch | None = None) -> None:
         self.launch = launch or default_launch()
 
-    def start(self, spec: AttemptSpec, on_done: DoneCallback) -> Execution:
-        """Start the process here, watch it on a pooled thread, and return its handle at once.
+    def start(
+        self,
+        spec: AttemptSpec,
+        on_done: DoneCallback,
+        on_started: Callable[[dict | None], None] | None = None,
+    ) -> Execution:
+        """Start the process, watch it on a pooled thread, and return its handle at once.
 
-        The process is started on the caller's thread, so the hand-over to the watching thread
-        overlaps with the command running instead of delaying its start.
+        Without `on_started` the process is started on the caller's thread, so the hand-over
+        to the watching thread overlaps with the command running instead of delaying its start.
+        With it, the start happens on the pooled thread too (the caller, e.g. the Supervisor,
+        never waits for a fork), which then calls `on_started(process mark)` before watching.
         """
         handle = Execution()
         attempt = _Attempt(spec, handle, on_done, self.launch)
+        if on_started is not None:
+
+            def begin_and_watch() -> None:
+                if attempt.guarded(attempt.begin):
+                    on_started(handle.process)
+                    attempt.guarded(attempt.watch)
+
+            try:
+                POOL.submit(begin_and_watch)
+            except RuntimeError as exc:  # no thread left: still one result, never an exception
+                attempt.finish(Outcome.ERROR, error=f"could not start: {exc}")
+            return handle
         if attempt.guarded(attempt.begin):
             try:
                 POOL.submit(lambda: attempt.guarded(attempt.watch))

@@ -12,8 +12,8 @@ import sys
 from typing import Any
 
 import pykka
-from pykka._envelope import Envelope
 
+from actors.base import Envelope
 from orchestrator.errors import Unavailable
 
 

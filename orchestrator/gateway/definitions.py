@@ -185,7 +185,8 @@ def run_route(kind: str) -> Callable[[web.Request], Awaitable[web.Response]]:
 async def start_run(
     request: web.Request, message: m.CreateRun, wait: bool, timeout: float
 ) -> web.Response:
-    """Record the run (Storage commits it), hand it to the Supervisor, answer it or its end."""
+    """Ask the Supervisor for the run (answered once Storage committed it), answer it or its
+    end."""
     svc = services(request)
     # A run planned for later does not wait in the queue until it is due: no place is held.
     reserved = svc.backlog is not None and (message.at is None or message.at <= now())
@@ -194,8 +195,7 @@ async def start_run(
         if reserved:
             svc.backlog.reserve()  # 429 past execution.max_queued_runs
         try:
-            owner, run = await ask(svc.storage, message)
-            svc.supervisor.tell(m.Admit(run, owner, reserved))  # on disk: no need to wait
+            run = await ask(svc.supervisor, m.RequestRun(message, reserved))
         except BaseException as err:
             if reserved:
                 svc.backlog.settle()

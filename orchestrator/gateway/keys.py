@@ -8,7 +8,6 @@ from typing import Any
 from aiohttp import web
 
 from orchestrator.config import Config
-from orchestrator.events import EventHub
 from orchestrator.gateway.principal_cache import PrincipalCache
 from orchestrator.log import LogControl
 from orchestrator.security.throttle import LoginThrottle
@@ -21,7 +20,7 @@ class Services:
     config: Config
     supervisor: Any
     storage: Any
-    hub: EventHub
+    waiters: Any  # gateway.waiting.RunWaiters: a subscriber of Storage, made with the system
     logs: LogControl
     sampler: Any = None  # the Sampler actor; without it, /metrics samples on the spot
     notifier: Any = None  # the Notifier actor; without it, webhook tests answer 503
@@ -33,4 +32,4 @@ SERVICES = web.AppKey("services", Services)
 PRINCIPALS = web.AppKey("principals", PrincipalCache)
 THROTTLE = web.AppKey("throttle", LoginThrottle)
 STREAMS = web.AppKey("streams", set)  # the tasks serving /logs/stream, ended at shutdown
-WAITERS = web.AppKey("waiters", Any)  # gateway.waiting.RunWaiters, made when the loop runs
+WAITERS = web.AppKey("waiters", Any)  # gateway.waiting.RunWaiters, attached when the loop runs

@@ -1,7 +1,9 @@
-"""Waiting for a run to end without polling: one listener on the event hub for every request.
+"""Waiting for a run to end without polling: one subscriber of Storage for every request.
 
-`RunWaiters` subscribes once, on the gateway's loop, and hops onto the loop only for a finished
-run someone may wait for, so a run costs one wake-up of the loop however many requests wait.
+`RunWaiters` is made with the system (Storage is given it at construction) and told `Committed`
+on the Storage thread after every commit; once the gateway's loop runs (`attach`), it hops onto
+the loop only for a finished run someone may wait for, so a run costs one wake-up of the loop
+however many requests wait.
 A request says it is about to act (start or cancel a run) before it learns the run's ID; a run
 that ends in that gap is kept aside until the request looks for it, so no end can slip by.
 """
@@ -21,18 +23,28 @@ from orchestrator.models.run import TERMINAL
 
 
 class RunWaiters:
-    def __init__(self, svc: Services, loop: asyncio.AbstractEventLoop) -> None:
-        self.svc = svc
-        self.loop = loop
+    def __init__(self) -> None:
+        self.storage: Any = None
+        self.loop: asyncio.AbstractEventLoop | None = None
         self.futures: dict[str, list[asyncio.Future]] = {}
         self.acting = 0  # requests between "about to act" and "learnt the run's ID"
         self.early: dict[str, dict] = {}  # runs that ended while `acting` was above zero
-        self.unsubscribe = svc.hub.subscribe(self._on_update)
 
-    def _on_update(self, run: dict[str, Any]) -> None:
-        """Hub listener, on the thread that committed the run: hop only when it matters."""
-        if run["state"] in TERMINAL and (self.acting or run["id"] in self.futures):
-            self.loop.call_soon_threadsafe(self._arrived, run)
+    def attach(self, loop: asyncio.AbstractEventLoop | None, storage: Any = None) -> None:
+        """Wake `loop` from now on (None: stop), asking `storage` for runs whose wait ends."""
+        self.loop, self.storage = loop, storage
+
+    def tell(self, message: Any) -> None:
+        """From Storage, on its thread, after a commit: hop only when it matters."""
+        loop = self.loop
+        if loop is None or not isinstance(message, m.Committed):
+            return
+        for run in message.runs:
+            if run["state"] in TERMINAL and (self.acting or run["id"] in self.futures):
+                try:
+                    loop.call_soon_threadsafe(self._arrived, run)
+                except RuntimeError:  # the loop closed meanwhile: nobody waits any more
+                    return
 
     def _arrived(self, run: dict[str, Any]) -> None:
         futures = self.futures.get(run["id"])
@@ -55,7 +67,7 @@ class RunWaiters:
             self.acting -= 1
             raise
         # Listed before `acting` goes down, so an end published from now on finds the future.
-        future = self.loop.create_future()
+        future = asyncio.get_running_loop().create_future()
         self.futures.setdefault(run["id"], []).append(future)
         self.acting -= 1
         ended = self.early.pop(run["id"], None)
@@ -68,7 +80,7 @@ class RunWaiters:
                 return ended
             return await asyncio.wait_for(future, timeout)
         except TimeoutError:
-            return await ask(self.svc.storage, m.GetRun(run["id"]))
+            return await ask(self.storage, m.GetRun(run["id"]))
         finally:
             waiting = self.futures.get(run["id"], [])
             if future in waiting:
@@ -78,11 +90,12 @@ class RunWaiters:
 
 
 async def start_waiters(app: web.Application, *, svc: Services) -> None:
-    app[WAITERS] = RunWaiters(svc, asyncio.get_running_loop())
+    app[WAITERS] = svc.waiters
+    svc.waiters.attach(asyncio.get_running_loop(), svc.storage)
 
 
 async def stop_waiters(app: web.Application) -> None:
-    app[WAITERS].unsubscribe()
+    app[WAITERS].attach(None)
 
 
 async def wait_for_run(

@@ -7,15 +7,12 @@ dispatcher. Pipelines have their own module, `pipeline_ops`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 from orchestrator import ids
 from orchestrator.errors import Conflict, InvalidReference, NotFound, ValidationError
 from orchestrator.models.fields import iso, now
 from orchestrator.models.job import JOB_FIELD_ORDER, JobDefaults, public_job, validate_job
-from orchestrator.models.pipeline import run_steps
-from orchestrator.models.run import CUT_BY_RESTART, RunState, new_run
 from orchestrator.store.schedule_ops import drop_target_everywhere, schedules_using
 from orchestrator.store.store import Store
 
@@ -95,59 +92,6 @@ def _uses(pipeline: dict, job_id: str) -> bool:
     return any(step["job"] == job_id for step in pipeline["steps"])
 
 
-def create_run(
-    store: Store,
-    owner: dict,
-    trigger: dict,
-    at: datetime | None,
-    env: dict,
-    secret_env: dict | None = None,
-) -> dict[str, Any]:
-    """Record a run of a job or pipeline: `scheduled` when `at` is in the future, else `queued`."""
-    stamp = now()
-    planned = iso(at.astimezone(UTC)) if at is not None and at > stamp else None
-    if planned and trigger["type"] == "api":
-        trigger = {**trigger, "type": "at"}
-    kind = "job" if owner["id"].startswith("J") else "pipeline"
-    run = new_run(store.fresh_id("R"), kind, owner, trigger, iso(stamp), planned)
-    run["env"] = env
-    run["secret_env"] = dict(secret_env or {})  # sealed on disk by the run history
-    store.runs.save(run)
-    return run
-
-
-def new_run_request(
-    store: Store,
-    kind: str,
-    ref: str,
-    trigger: dict,
-    at: datetime | None,
-    env: dict,
-    retry_of: str | None = None,
-    pipeline_run_id: str | None = None,
-    secret_env: dict | None = None,
-) -> tuple[dict, dict]:
-    """Record a run of a job or pipeline given by ID or name; returns (owner, run)."""
-    owner = store.definitions(kind).require(ref)
-    if not owner.get("enabled", True):
-        raise Conflict(f"The {kind} '{owner['name']}' is disabled; enable it to run it.")
-    run = create_run(store, owner, trigger, at, env, secret_env)
-    run["pipeline_run_id"] = pipeline_run_id
-    if kind == "pipeline":
-        run["steps"] = run_steps(owner, store.runs.require(retry_of) if retry_of else None)
-    store.runs.save(run)
-    if trigger.get("type") == "retry":
-        _mark_retried(store, trigger["by"], run["id"])
-    return owner, run
-
-
-def _mark_retried(store: Store, old_id: str, new_id: str) -> None:
-    """Let the retried run point at its newest retry, so nobody retries it twice unknowingly."""
-    old = store.runs.records.get(old_id)
-    if old is not None:
-        store.runs.save({**old, "retried_by": new_id})
-
-
 def list_runs(store: Store, owner: str | None, **filters: Any) -> Iterator[dict]:
     return store.runs.select(store.owner_id(owner), **filters)
 
@@ -168,44 +112,6 @@ def resolve_contexts(store: Store, names: Iterable[str]) -> dict[str, str]:
                 f"The reference $$({name}) is ambiguous: {err.message}", {"reference": name}
             ) from None
     return found
-
-
-def cut_job_runs(store: Store) -> list[dict]:
-    """The job runs a crash left going, whose processes may still be alive (read only)."""
-    return [
-        dict(run)
-        for run in store.runs.records.values()
-        if run["kind"] == "job" and run["state"] in CUT_BY_RESTART
-    ]
-
-
-def recover(store: Store) -> dict[str, list]:
-    """After a restart: runs cut by it become `interrupted`.
-
-    Returns the runs planned for later (`planned`) and the IDs of the runs that were executing
-    (`cut`), whose processes may still be alive.
-    """
-    planned, cut = [], []
-    stamp = iso(now())
-    for run in list(store.runs.records.values()):
-        if run["state"] in CUT_BY_RESTART:
-            was = run["state"]
-            run = {**run, "state": RunState.INTERRUPTED, "finished_at": stamp}
-            run["error"] = f"The server stopped while the run was {was}."
-            if "steps" in run:
-                run["steps"] = [_cut_step(step) for step in run["steps"]]
-            store.runs.save(run)
-            if run["kind"] == "job":  # even `queued`: its start may not have been written yet
-                cut.append(run["id"])
-        elif run["state"] == RunState.SCHEDULED:
-            planned.append(run)
-    return {"planned": planned, "cut": cut}
-
-
-def _cut_step(step: dict) -> dict:
-    if step["state"] in ("pending", "queued", "running", "retrying"):
-        return {**step, "state": RunState.INTERRUPTED}
-    return step
 
 
 def list_contexts(store: Store, kind: str | None) -> list[dict]:
