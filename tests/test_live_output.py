@@ -141,6 +141,17 @@ class TestKeepAllOfIt:
         assert make_job(server, tmp_path, max_output_bytes=None)["max_output_bytes"] is None
 
 
+class TestCliOption:
+    """The CLI sets a job's own cap with `--max-output-bytes`."""
+
+    def test_create_with_cap(self, server: ServerProcess, tmp_path: Path) -> None:
+        """The option becomes the job's `max_output_bytes`."""
+        args = ("--output", "json", "jobs", "create", "--name", "cli-capped", "--command", "true")
+        result = server.cli(*args, "--workdir", str(tmp_path), "--max-output-bytes", "4096")
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["max_output_bytes"] == 4096
+
+
 class TestSecrets:
     """A job's secret values never appear in what is stored, streamed or exported."""
 
