@@ -141,17 +141,6 @@ class TestKeepAllOfIt:
         assert make_job(server, tmp_path, max_output_bytes=None)["max_output_bytes"] is None
 
 
-class TestCliOption:
-    """The CLI sets a job's own cap with `--max-output-bytes`."""
-
-    def test_create_with_cap(self, server: ServerProcess, tmp_path: Path) -> None:
-        """The option becomes the job's `max_output_bytes`."""
-        args = ("--output", "json", "jobs", "create", "--name", "cli-capped", "--command", "true")
-        result = server.cli(*args, "--workdir", str(tmp_path), "--max-output-bytes", "4096")
-        assert result.returncode == 0, result.stderr
-        assert json.loads(result.stdout)["max_output_bytes"] == 4096
-
-
 class TestSecrets:
     """A job's secret values never appear in what is stored, streamed or exported."""
 
@@ -191,17 +180,3 @@ class TestServerStop:
             assert wait_for(proc, run["id"])["state"] == "interrupted"
         finally:
             proc.stop()
-
-
-class TestDeletion:
-    """Deleting a job removes the output of its runs; the runs stay in the history."""
-
-    def test_job_deletion_drops_output(self, server: ServerProcess, tmp_path: Path) -> None:
-        """After the delete, the run is still there and its output is empty."""
-        job = make_job(server, tmp_path, command="echo kept until the job goes")
-        run = start_run(server, job["id"])
-        wait_for(server, run["id"])
-        assert output(server, run["id"])["stdout"] == "kept until the job goes\n"
-        assert server.request("DELETE", f"/jobs/{job['id']}")[0] == 204
-        assert output(server, run["id"])["stdout"] == ""
-        assert server.request("GET", f"/runs/{run['id']}")[0] == 200
