@@ -18,6 +18,7 @@ from actors import messages as m
 from actors.timekeeper import Timekeeper
 from orchestrator import ids
 from orchestrator.errors import InvalidReference
+from orchestrator.execution.live import LiveOutputs, RunOutput
 from orchestrator.execution.model import AttemptSpec
 from orchestrator.execution.substitution import find_references, substitute
 from orchestrator.log import get_logger
@@ -26,6 +27,7 @@ from orchestrator.models.fields import iso, now
 from orchestrator.models.run import RunState, attempt_record
 from orchestrator.runs.states import check_run, finish
 
+EMPTY_OUTPUT = {"stdout": "", "stderr": "", "truncated": False}
 _OUTCOME_STATE = {
     "timed_out": RunState.TIMED_OUT,
     "cancelled": RunState.CANCELLED,
@@ -43,6 +45,7 @@ class RunSettings:
     max_output_bytes: int
     kill_grace: float
     notifier: Any = None  # told about critical errors (webhook `system.error`)
+    live: LiveOutputs | None = None  # where followers find the output of running attempts
 
 
 Ended = Callable[[dict, dict, "dict | None"], None]
@@ -65,6 +68,7 @@ class JobRun:
         self.retry_token: int | None = None
         self.stop_reason: str | None = None
         self.last_result: Any = None
+        self.output: RunOutput | None = None
 
     def retry_due(self) -> None:
         if self.stop_reason is None:
@@ -74,6 +78,7 @@ class JobRun:
         """The Supervisor gave up on this run (it failed): stop its process, if any."""
         if self.execution is not None:
             self.execution.cancel()
+        self._end_output()
 
     def start(self) -> None:
         job = self.job
@@ -90,14 +95,20 @@ class JobRun:
         env.update(self.run.get("secret_env") or {}, **context_env)
         env.update(ORCH_RUN_ID=self.run["id"], ORCH_JOB_ID=job["id"], ORCH_JOB_NAME=job["name"])
         env["ORCH_CONTEXT_ID"] = ids.context_id(job["id"])
+        secrets = (*job["secret_env"].values(), *(self.run.get("secret_env") or {}).values())
         self.spec = AttemptSpec(
             command=command,
             workdir=job["workdir"],
             env=env,
             timeout=job["timeout"],
-            max_output_bytes=self.settings.max_output_bytes,
+            max_output_bytes=job.get("max_output_bytes") or self.settings.max_output_bytes,
             kill_grace=self.settings.kill_grace,
+            secrets=secrets,
         )
+        # One output for the whole run (a retry appends to it), readable while it is written.
+        self.output = RunOutput(self.spec.max_output_bytes, secrets)
+        if self.settings.live is not None:
+            self.settings.live.add(self.run["id"], self.output)
         self._begin_attempt()
 
     def _begin_attempt(self) -> None:
@@ -110,6 +121,7 @@ class JobRun:
             replace(self.spec),
             lambda result: supervisor.tell(m.AttemptDone(result, run_id)),
             on_started=lambda process: supervisor.tell(m.AttemptStarted(run_id, number, process)),
+            output=self.output,
         )
         self.log.debug("attempt starting", attempt=number)
 
@@ -174,20 +186,25 @@ class JobRun:
         run = finish(self.run, state, error, now())
         if run.get("duration") is None:
             run["duration"] = 0.0  # it never started
-        run["truncated"] = bool(result and result.truncated)
-        output = {
-            "stdout": result.stdout if result else "",
-            "stderr": result.stderr if result else "",
-            "truncated": run["truncated"],
-        }
+        output = self.output.final() if self.output is not None else dict(EMPTY_OUTPUT)
+        run["truncated"] = output["truncated"]
+        # The context and the pipeline see the last attempt's stdout; the output keeps them all.
+        stdout = result.stdout if result else ""
         context = None
         if result is not None and state in (
             RunState.SUCCEEDED,
             RunState.FAILED,
             RunState.TIMED_OUT,
         ):
-            context = context_from_run(ids.context_id(run["owner_id"]), run, output["stdout"])
+            context = context_from_run(ids.context_id(run["owner_id"]), run, stdout)
         self.run = run
         level = self.log.info if state == RunState.SUCCEEDED else self.log.warning
         level("run finished", state=str(state), attempts=len(run["attempts"]), error=error)
         self.ended(run, output, context)  # the Supervisor writes it: the one place runs end
+        self._end_output()  # after the save is told: a follower who misses it here finds it stored
+
+    def _end_output(self) -> None:
+        if self.output is not None:
+            self.output.close()
+        if self.settings.live is not None:
+            self.settings.live.discard(self.run["id"])

@@ -219,7 +219,9 @@ class SupervisorActor(DeferringActor):
 
     def _job_run_ended(self, run: dict, output: dict, context: dict | None) -> None:
         self._write_final(run, output, context)
-        self.ended(run, output["stdout"])
+        # A pipeline step passes on its last attempt's stdout (the job's new context), while the
+        # run's output keeps every attempt's.
+        self.ended(run, context["content"] if context else output["stdout"])
 
     def ended(self, run: dict, stdout: str) -> None:
         """A job run reached a final state: free its slot, tell its pipeline, admit more."""

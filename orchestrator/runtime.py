@@ -24,6 +24,7 @@ from actors.storage_transfer import Retention
 from actors.supervisor import SupervisorActor
 from actors.timekeeper import Timekeeper
 from orchestrator.config import Config
+from orchestrator.execution.live import LiveOutputs
 from orchestrator.execution.local import Launch, LocalExecutor
 from orchestrator.execution.users import resolve_run_as
 from orchestrator.gateway.waiting import RunWaiters
@@ -80,6 +81,7 @@ class Runtime:
         jobs, execution = config.jobs, config.execution
         self.timekeeper = Timekeeper()
         self.waiters = RunWaiters()  # the gateway's `wait=true` requests, attached to its loop
+        self.live_outputs = LiveOutputs()  # the output of running attempts, for followers
         notifier_address = Address(wants=m.notifier_wants)  # woken only for what it sends
         self.storage = StorageActor.start(
             store,
@@ -99,6 +101,7 @@ class Runtime:
             max_output_bytes=jobs.max_output_bytes,
             kill_grace=execution.kill_grace,
             notifier=self.notifier,
+            live=self.live_outputs,
         )
         limits = ResourceLimits(execution.max_cpu_percent, execution.min_free_memory_mb)
         self.backlog = Backlog(execution.max_queued_runs)

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from typing import Protocol
 
+from orchestrator.execution.live import OutputSink
 from orchestrator.execution.model import AttemptResult, AttemptSpec
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,13 @@ class Executor(Protocol):
         spec: AttemptSpec,
         on_done: DoneCallback,
         on_started: Callable[[dict | None], None] | None = None,
+        output: OutputSink | None = None,
     ) -> Execution:
         """Start the attempt and return at once; call `on_done` exactly once when it is over
-        (and `on_started(process mark)` before it, once the process runs, when given)."""
+        (and `on_started(process mark)` before it, once the process runs, when given).
+
+        While the process runs, every chunk of its stdout and stderr goes to `output` as it is
+        read (the run's `live.RunOutput`, which masks secrets and keeps head and tail); the
+        result carries this attempt's part of it. Without `output`, the executor keeps its own.
+        """
         ...

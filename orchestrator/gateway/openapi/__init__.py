@@ -23,6 +23,7 @@ from orchestrator.gateway.openapi import (
     pipeline_schemas,
     pipelines,
     retention,
+    run_output,
     run_schemas,
     runs,
     schedule_schemas,
@@ -105,7 +106,8 @@ def build_document(version: str) -> dict[str, Any]:
     paths: dict[str, Any] = {}
     tagged = (jobs, pipelines, schedules, runs, contexts, webhooks, metrics, transfer)
     tagged += (auth, users, keys, audit, system)
-    for module in (*tagged, retention):  # retention's operations are tagged "system"
+    # retention's operations are tagged "system", run_output's "runs"
+    for module in (*tagged, retention, run_output):
         paths.update(module.paths())
     access.apply_routes(paths)
     components_schemas: dict[str, Any] = {}
@@ -118,6 +120,7 @@ def build_document(version: str) -> dict[str, Any]:
         pipeline_schemas,
         schedule_schemas,
         run_schemas,
+        run_output,
         webhook_schemas,
         webhook_events,
         metrics,
