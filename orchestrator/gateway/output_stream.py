@@ -117,7 +117,6 @@ async def stream_output(request: web.Request) -> web.StreamResponse:
     resume = request.headers.get("Last-Event-ID") or request.query.get("last_event_id")
     cursor = parse_cursor(resume)
     wake = Wakeup(asyncio.get_running_loop())
-    unsubscribe_run = svc.hub.subscribe(lambda run: run["id"] == run_id and wake())
     unsubscribe_live: Callable[[], None] | None = None
     followed: RunOutput | None = None
     response = web.StreamResponse(
@@ -152,7 +151,6 @@ async def stream_output(request: web.Request) -> web.StreamResponse:
     except (ConnectionResetError, asyncio.CancelledError):
         pass
     finally:
-        unsubscribe_run()
         if unsubscribe_live is not None:
             unsubscribe_live()
         tasks.discard(asyncio.current_task())

@@ -28,10 +28,14 @@ class FakeExecutor:
 
     def __init__(self) -> None:
         self.attempts: list[tuple[Any, Execution, Any, Any]] = []
+        self.outputs: list[Any] = []
 
-    def start(self, spec: Any, on_done: Any, on_started: Any = None) -> Execution:
+    def start(
+        self, spec: Any, on_done: Any, on_started: Any = None, output: Any = None
+    ) -> Execution:
         handle = Execution()
         self.attempts.append((spec, handle, on_done, on_started))
+        self.outputs.append(output)
         return handle
 
     def end(self, index: int, outcome: str = "exited", code: int | None = 0) -> None:
@@ -39,6 +43,8 @@ class FakeExecutor:
 
         _, handle, on_done, on_started = self.attempts[index]
         on_started({"pid": 1})
+        if self.outputs[index] is not None:  # what the process printed, as the executor feeds it
+            self.outputs[index].write("stdout", f"out {index}".encode())
         result = AttemptResult(outcome, code, f"out {index}", "", False, T0, T0)
         handle.finish(result, on_done)
 
