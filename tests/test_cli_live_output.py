@@ -15,8 +15,12 @@ import pytest
 from tests.cli_helpers import Cli, as_json, cli_for, make_job, make_pipeline
 from tests.support import ROOT, ServerProcess
 
-# Prints a line a second for three seconds, then a line on stderr.
-SLOW = "for i in 1 2 3; do echo line$i; sleep 1; done; echo oops >&2"
+
+def gated(first: str, gate: Path, rest: str) -> str:
+    """A command that prints `first`, waits (up to a minute) for the test to create `gate`, then
+    runs `rest`: the test reads the output mid-run without racing a sleep."""
+    wait = f"i=0; while [ ! -f '{gate}' ] && [ $i -lt 300 ]; do sleep 0.2; i=$((i+1)); done"
+    return f"echo {first}; {wait}; {rest}"
 
 
 @pytest.fixture
@@ -59,11 +63,14 @@ class TestFollow:
 
     def test_lines_arrive_before_the_run_ends(self, server: ServerProcess, tmp_path: Path):
         """The first line is read while the run is still running; in the end all of it came."""
-        run = start_run(server, make_job(server, tmp_path, SLOW))
+        gate = tmp_path / "go"
+        command = gated("line1", gate, "sleep 1; echo line2; sleep 1; echo line3; echo oops >&2")
+        run = start_run(server, make_job(server, tmp_path, command))
         child = spawn(server, tmp_path, "runs", "output", run["id"], "--follow")
         first = child.stdout.readline()
         assert first == "line1\n"
-        assert run_state(server, run["id"]) in {"queued", "running"}
+        assert run_state(server, run["id"]) == "running"
+        gate.touch()
         rest, errors = child.communicate(timeout=60)
         assert child.returncode == 0, errors
         assert first + rest == "line1\nline2\nline3\n"
@@ -99,11 +106,13 @@ class TestRunWait:
 
     def test_success_streams_mid_run(self, server: ServerProcess, tmp_path: Path):
         """Output is printed while the run goes on; the last line is `succeeded R… in …`."""
-        job = make_job(server, tmp_path, "for i in 1 2 3; do echo step$i; sleep 1; done")
+        gate = tmp_path / "go"
+        job = make_job(server, tmp_path, gated("step1", gate, "echo step2; sleep 1; echo step3"))
         child = spawn(server, tmp_path, "jobs", "run", job["id"], "--wait")
         assert child.stdout.readline() == "step1\n"
         runs = server.request("GET", f"/runs?owner={job['id']}")[1]["items"]
         assert runs[0]["state"] == "running"
+        gate.touch()
         rest, errors = child.communicate(timeout=60)
         assert child.returncode == 0, errors
         assert rest.splitlines()[:2] == ["step2", "step3"]
