@@ -14,6 +14,7 @@ from actors.pooled import PooledActor
 from actors.timekeeper import Timekeeper
 from orchestrator import ids
 from orchestrator.errors import InvalidReference
+from orchestrator.execution.live import LiveOutputs, RunOutput
 from orchestrator.execution.model import AttemptSpec
 from orchestrator.execution.substitution import find_references, substitute
 from orchestrator.log import get_logger
@@ -21,6 +22,7 @@ from orchestrator.models.context import context_from_run
 from orchestrator.models.fields import iso, now, parse_time
 from orchestrator.models.run import RunState, attempt_record
 
+EMPTY_OUTPUT = {"stdout": "", "stderr": "", "truncated": False}
 _OUTCOME_STATE = {
     "timed_out": RunState.TIMED_OUT,
     "cancelled": RunState.CANCELLED,
@@ -38,6 +40,7 @@ class RunSettings:
     max_output_bytes: int
     kill_grace: float
     notifier: Any = None  # told about critical errors (webhook `system.error`)
+    live: LiveOutputs | None = None  # where followers find the output of running attempts
 
 
 class JobRunActor(PooledActor):
@@ -53,6 +56,7 @@ class JobRunActor(PooledActor):
         self.retry_token: int | None = None
         self.stop_reason: str | None = None
         self.last_result: Any = None
+        self.output: RunOutput | None = None
 
     def on_receive(self, message: Any) -> None:
         match message:
@@ -69,6 +73,7 @@ class JobRunActor(PooledActor):
     def on_failure(self, exc_type: Any, exc_value: Any, traceback: Any) -> None:
         if self.execution is not None:
             self.execution.cancel()
+        self._end_output()
         self.supervisor.tell(m.RunCrashed(self.run["id"], f"{exc_type.__name__}: {exc_value}"))
 
     def _prepare(self) -> None:
@@ -86,23 +91,28 @@ class JobRunActor(PooledActor):
         env.update(self.run.get("secret_env") or {}, **context_env)
         env.update(ORCH_RUN_ID=self.run["id"], ORCH_JOB_ID=job["id"], ORCH_JOB_NAME=job["name"])
         env["ORCH_CONTEXT_ID"] = ids.context_id(job["id"])
+        secrets = (*job["secret_env"].values(), *(self.run.get("secret_env") or {}).values())
         self.spec = AttemptSpec(
             command=command,
             workdir=job["workdir"],
             env=env,
             timeout=job["timeout"],
-            max_output_bytes=self.settings.max_output_bytes,
+            max_output_bytes=job.get("max_output_bytes") or self.settings.max_output_bytes,
             kill_grace=self.settings.kill_grace,
+            secrets=secrets,
         )
+        # One output for the whole run (a retry appends to it), readable while it is written.
+        self.output = RunOutput(self.spec.max_output_bytes, secrets)
+        if self.settings.live is not None:
+            self.settings.live.add(self.run["id"], self.output)
         self._begin_attempt()
 
     def _begin_attempt(self) -> None:
         number = len(self.run["attempts"]) + 1
         self.run.update(state=RunState.RUNNING, error=None)
         self.run["started_at"] = self.run["started_at"] or iso(now())
-        self.execution = self.settings.executor.start(
-            replace(self.spec), lambda result: self.actor_ref.tell(m.AttemptDone(result))
-        )
+        on_done = lambda result: self.actor_ref.tell(m.AttemptDone(result))  # noqa: E731
+        self.execution = self.settings.executor.start(replace(self.spec), on_done, self.output)
         # Saved once the process runs, with what finds its tree after a crash of the server
         # (the result, told to this actor, is saved after this in any case).
         self.run["process"] = getattr(self.execution, "process", None)
@@ -161,21 +171,26 @@ class JobRunActor(PooledActor):
         started = parse_time(run["started_at"]) if run["started_at"] else finished
         run.update(state=state, error=error, finished_at=iso(finished))
         run["duration"] = round((finished - (started or finished)).total_seconds(), 6)
-        run["truncated"] = bool(result and result.truncated)
-        output = {
-            "stdout": result.stdout if result else "",
-            "stderr": result.stderr if result else "",
-            "truncated": run["truncated"],
-        }
+        output = self.output.final() if self.output is not None else dict(EMPTY_OUTPUT)
+        run["truncated"] = output["truncated"]
+        # The context and the pipeline see the last attempt's stdout, as before retries kept all.
+        stdout = result.stdout if result else ""
         context = None
         if result is not None and state in (
             RunState.SUCCEEDED,
             RunState.FAILED,
             RunState.TIMED_OUT,
         ):
-            context = context_from_run(ids.context_id(run["owner_id"]), run, output["stdout"])
+            context = context_from_run(ids.context_id(run["owner_id"]), run, stdout)
         self.settings.storage.tell(m.SaveRunResult(dict(run), output, context))
+        self._end_output()  # after the save: a follower who misses it here finds it stored
         level = self.log.info if state == RunState.SUCCEEDED else self.log.warning
         level("run finished", state=str(state), attempts=len(run["attempts"]), error=error)
-        self.supervisor.tell(m.RunFinished(dict(run), output["stdout"]))
+        self.supervisor.tell(m.RunFinished(dict(run), stdout))
         self.stop()
+
+    def _end_output(self) -> None:
+        if self.output is not None:
+            self.output.close()
+        if self.settings.live is not None:
+            self.settings.live.discard(self.run["id"])

@@ -25,6 +25,7 @@ from actors.timekeeper import Timekeeper
 from orchestrator.config import Config
 from orchestrator.events import EventHub
 from orchestrator.execution.leftovers import stop_leftovers
+from orchestrator.execution.live import LiveOutputs
 from orchestrator.execution.local import Launch, LocalExecutor
 from orchestrator.execution.users import resolve_run_as
 from orchestrator.log import get_logger
@@ -76,6 +77,7 @@ class Runtime:
         self.storage.proxy().retention = Retention(
             config.retention, config.log_dir, self.timekeeper
         )
+        self.live_outputs = LiveOutputs()  # the output of running attempts, for followers
         settings = RunSettings(
             storage=self.storage,
             timekeeper=self.timekeeper,
@@ -85,6 +87,7 @@ class Runtime:
             max_output_bytes=jobs.max_output_bytes,
             kill_grace=config.execution.kill_grace,
             notifier=self.notifier,
+            live=self.live_outputs,
         )
         execution = config.execution
         limits = ResourceLimits(execution.max_cpu_percent, execution.min_free_memory_mb)

@@ -112,20 +112,25 @@ class TestRunOutput:
         job = make_job(server, tmp_path, command="echo out; echo err >&2")
         run = run_and_wait(server, job["id"])
         answer = server.request("GET", f"/runs/{run['id']}/output")
-        assert answer == (200, {"stdout": "out\n", "stderr": "err\n", "truncated": False})
+        dropped = {"stdout": 0, "stderr": 0}
+        expected = {"stdout": "out\n", "stderr": "err\n", "truncated": False, "complete": True}
+        assert answer == (200, {**expected, "dropped": dropped})
 
     def test_output_is_capped(self, server: ServerProcess, tmp_path: Path) -> None:
-        """2 MB on stdout keeps exactly 1 MiB and says `truncated` on run, output and context."""
+        """2 MiB on stdout keeps 1 MiB, its first 64 KiB and its end with the gap marked, and
+        says `truncated` on run, output and context."""
         script = "import sys; sys.stdout.write('x' * 2 * 1024 * 1024)"
         job = make_job(server, tmp_path, command=f'"{sys.executable}" -c "{script}"')
         run = run_and_wait(server, job["id"])
         assert run["state"] == "succeeded" and run["truncated"] is True
         status, output = server.request("GET", f"/runs/{run['id']}/output")
         assert status == 200 and output["truncated"] is True
-        assert output["stdout"] == "x" * 1024 * 1024
+        kept = "x" * 65536 + "\n[... 1048576 bytes dropped ...]\n" + "x" * (1024 * 1024 - 65536)
+        assert output["stdout"] == kept
+        assert output["dropped"] == {"stdout": 1024 * 1024, "stderr": 0}
         status, context = server.request("GET", f"/contexts/{job['id']}")
         assert status == 200
-        assert context["truncated"] is True and context["size"] == 1024 * 1024
+        assert context["truncated"] is True and context["size"] == len(kept)
 
     def test_output_of_unknown_run(self, server: ServerProcess) -> None:
         """The output of a run that does not exist is a 404."""

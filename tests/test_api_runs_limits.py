@@ -68,7 +68,8 @@ class TestRetries:
         assert when(run["finished_at"]) >= when(attempts[-1]["finished_at"])
 
     def test_fails_twice_then_succeeds(self, server: ServerProcess, tmp_path: Path) -> None:
-        """A command that succeeds on its third try ends `succeeded` after 3 attempts."""
+        """A command that succeeds on its third try ends `succeeded` after 3 attempts; its
+        output keeps what every attempt wrote, and its context the last attempt's."""
         command = (
             "n=$(cat count 2>/dev/null || echo 0); n=$((n + 1)); echo $n > count; "
             'echo "try $n"; [ "$n" -ge 3 ]'
@@ -79,7 +80,8 @@ class TestRetries:
         assert [a["exit_code"] for a in run["attempts"]] == [1, 1, 0]
         assert (tmp_path / "count").read_text().strip() == "3"
         stdout = server.request("GET", f"/runs/{run['id']}/output")[1]["stdout"]
-        assert stdout == "try 3\n"
+        assert stdout == "try 1\ntry 2\ntry 3\n"
+        assert server.request("GET", f"/contexts/{job['id']}")[1]["content"] == "try 3\n"
         context = server.request("GET", f"/contexts/{job['id']}")[1]
         assert context["attempts"] == 3 and context["content"] == "try 3\n"
 

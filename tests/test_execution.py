@@ -10,9 +10,10 @@ from pathlib import Path
 import psutil
 import pytest
 
+from orchestrator.execution.live import RunOutput
 from orchestrator.execution.local import LocalExecutor, spawn, windows_command_line
 from orchestrator.execution.model import AttemptResult, AttemptSpec
-from orchestrator.execution.output import CappedBuffer
+from orchestrator.execution.output import Pipe
 from orchestrator.execution.thread_watch import ThreadWatcher
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="the commands are POSIX shell")
@@ -122,12 +123,15 @@ class TestOutcomes:
 
 class TestOutput:
     def test_each_stream_is_capped(self, tmp_path: Path) -> None:
-        """Output past the cap is read and dropped: the child finishes, the run is truncated."""
+        """Output past the cap is read and its middle dropped: the child finishes, the run is
+        truncated, each stream keeps its head and its end with the gap marked between."""
         flood = "head -c 2000000 /dev/zero | tr '\\0' a"
         result = run(f"{flood}; {flood} >&2; echo end >&2", tmp_path, max_output_bytes=1000)
         assert (result.outcome, result.exit_code, result.truncated) == ("exited", 0, True)
-        assert result.stdout == "a" * 1000
-        assert result.stderr == "a" * 1000
+        assert result.stdout == "a" * 500 + "\n[... 1999000 bytes dropped ...]\n" + "a" * 500
+        assert (
+            result.stderr == "a" * 500 + "\n[... 1999004 bytes dropped ...]\n" + "a" * 496 + "end\n"
+        )
 
     def test_output_at_the_cap_is_not_truncated(self, tmp_path: Path) -> None:
         """Exactly `max_output_bytes` bytes fit."""
@@ -215,14 +219,15 @@ class TestStopping:
 class TestPortableParts:
     def test_thread_watcher_reads_both_streams(self, tmp_path: Path) -> None:
         """The threaded watcher (Windows' path) collects both streams and sees the exit."""
-        out, err = CappedBuffer(100), CappedBuffer(100)
+        output = RunOutput(100)
         proc = spawn(AttemptSpec("echo out; echo err >&2", str(tmp_path)))
-        watcher = ThreadWatcher(proc, out, err)
+        watcher = ThreadWatcher(proc, Pipe(output, "stdout"), Pipe(output, "stderr"))
         deadline = time.monotonic() + 10
         while (watcher.streams_open or not watcher.exited) and time.monotonic() < deadline:
             watcher.poll(1)
         watcher.close()
-        assert (bytes(out.data), bytes(err.data), proc.wait()) == (b"out\n", b"err\n", 0)
+        texts = (output.text_since("stdout", 0), output.text_since("stderr", 0))
+        assert (texts, proc.wait()) == (("out\n", "err\n"), 0)
 
     def test_windows_command_line_turns_on_delayed_expansion_for_contexts(self) -> None:
         """cmd gets `/v:on` only when the command uses a context variable."""

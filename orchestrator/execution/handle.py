@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from typing import Protocol
 
+from orchestrator.execution.live import OutputSink
 from orchestrator.execution.model import AttemptResult, AttemptSpec
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,13 @@ class Execution:
 class Executor(Protocol):
     """The plug point for running attempts; `LocalExecutor` is the default."""
 
-    def start(self, spec: AttemptSpec, on_done: DoneCallback) -> Execution:
-        """Start the attempt and return at once; call `on_done` exactly once when it is over."""
+    def start(
+        self, spec: AttemptSpec, on_done: DoneCallback, output: OutputSink | None = None
+    ) -> Execution:
+        """Start the attempt and return at once; call `on_done` exactly once when it is over.
+
+        While the process runs, every chunk of its stdout and stderr goes to `output` as it is
+        read (the run's `live.RunOutput`, which masks secrets and keeps head and tail); the
+        result carries this attempt's part of it. Without `output`, the executor keeps its own.
+        """
         ...

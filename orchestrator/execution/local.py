@@ -21,8 +21,9 @@ from datetime import UTC, datetime
 
 from orchestrator.execution.environment import inherited
 from orchestrator.execution.handle import DoneCallback, Execution
+from orchestrator.execution.live import RunOutput
 from orchestrator.execution.model import AttemptResult, AttemptSpec, Outcome, describe_timeout
-from orchestrator.execution.output import CappedBuffer, Watcher
+from orchestrator.execution.output import Pipe, Watcher
 from orchestrator.execution.substitution import needs_delayed_expansion
 from orchestrator.execution.thread_watch import ThreadWatcher
 from orchestrator.execution.tree import ProcessTree, clear_leftovers, process_mark, tree_of
@@ -53,14 +54,17 @@ class LocalExecutor:
     def __init__(self, launch: Launch | None = None) -> None:
         self.launch = launch or default_launch()
 
-    def start(self, spec: AttemptSpec, on_done: DoneCallback) -> Execution:
+    def start(
+        self, spec: AttemptSpec, on_done: DoneCallback, output: RunOutput | None = None
+    ) -> Execution:
         """Start the process here, watch it on a pooled thread, and return its handle at once.
 
         The process is started on the caller's thread, so the hand-over to the watching thread
         overlaps with the command running instead of delaying its start.
         """
         handle = Execution()
-        attempt = _Attempt(spec, handle, on_done, self.launch)
+        output = output or RunOutput(spec.max_output_bytes, spec.secrets)
+        attempt = _Attempt(spec, handle, on_done, self.launch, output)
         if attempt.guarded(attempt.begin):
             try:
                 POOL.submit(lambda: attempt.guarded(attempt.watch))
@@ -73,15 +77,22 @@ class _Attempt:
     """One attempt from start to result: `begin` on the caller's thread, `watch` on a pooled one."""
 
     def __init__(
-        self, spec: AttemptSpec, handle: Execution, on_done: DoneCallback, launch: Launch
+        self,
+        spec: AttemptSpec,
+        handle: Execution,
+        on_done: DoneCallback,
+        launch: Launch,
+        output: RunOutput,
     ) -> None:
         self.spec = spec
         self.launch = launch
         self.handle = handle
         self.on_done = on_done
         self.started_at = datetime.now(UTC)
-        self.out = CappedBuffer(spec.max_output_bytes)
-        self.err = CappedBuffer(spec.max_output_bytes)
+        self.output = output
+        self.out, self.err = Pipe(output, "stdout"), Pipe(output, "stderr")
+        # Where this attempt's output begins in the run's (a retry appends to it).
+        self.origin = output.positions()
         self.began = time.monotonic()
         self.proc: subprocess.Popen[bytes] | None = None
         self.tree: ProcessTree | None = None
@@ -99,12 +110,14 @@ class _Attempt:
             return False
 
     def finish(self, outcome: Outcome, code: int | None = None, error: str | None = None) -> None:
+        self.out.end()  # a pipe given up on after a kill did not reach its end: release it
+        self.err.end()
         result = AttemptResult(
             outcome=outcome,
             exit_code=code,
-            stdout=self.out.text(),
-            stderr=self.err.text(),
-            truncated=self.out.truncated or self.err.truncated,
+            stdout=self.output.text_since("stdout", self.origin["stdout"]),
+            stderr=self.output.text_since("stderr", self.origin["stderr"]),
+            truncated=self.output.truncated,
             started_at=self.started_at,
             finished_at=datetime.now(UTC),
             error=error,
@@ -259,7 +272,7 @@ def windows_command_line(command: str) -> str:
     return f'{comspec} {delayed}/s /c "{command}"'
 
 
-def new_watcher(proc: subprocess.Popen[bytes], out: CappedBuffer, err: CappedBuffer) -> Watcher:
+def new_watcher(proc: subprocess.Popen[bytes], out: Pipe, err: Pipe) -> Watcher:
     """The selector watcher where pipes can be selected (POSIX), threads elsewhere."""
     if WINDOWS:
         return ThreadWatcher(proc, out, err)

@@ -29,6 +29,7 @@ class AttemptSpec:
     timeout: float | None = None
     max_output_bytes: int = 1024 * 1024
     kill_grace: float = 5.0
+    secrets: tuple[str, ...] = ()  # values masked as `***` in the output
 
 
 @dataclass(frozen=True)

@@ -1,37 +1,35 @@
-"""Capped output buffers, and the `Watcher` protocol the attempt loop waits on.
+"""The pipes of an attempt as watchers feed them, and the `Watcher` protocol the attempt loop
+waits on.
 
-A child writing more than we keep must never block on a full pipe, so buffers accept everything
-and silently drop what is past the cap, remembering that they did.
+A child writing more than we keep must never block on a full pipe, so what is read always goes
+on to the run's output (`live.RunOutput`), which keeps head and tail and drops the middle.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Protocol
+
+from orchestrator.execution.live import OutputSink
 
 CHUNK = 65536
 
 
-class CappedBuffer:
-    """Keeps the first `cap` bytes of a stream and counts whether anything was dropped."""
+class Pipe:
+    """One stream of an attempt as the watchers see it: what they read goes to the run's sink,
+    stamped with the time it arrived."""
 
-    def __init__(self, cap: int) -> None:
-        self.cap = max(0, cap)
-        self.data = bytearray()
-        self.truncated = False
+    def __init__(self, sink: OutputSink, stream: str) -> None:
+        self.sink = sink
+        self.stream = stream
 
     def feed(self, chunk: bytes) -> None:
-        """Append what fits under the cap; drop the rest."""
-        room = self.cap - len(self.data)
-        if len(chunk) <= room:
-            self.data += chunk
-            return
-        if room > 0:
-            self.data += chunk[:room]
-        self.truncated = True
+        """A chunk read from the pipe (never empty)."""
+        self.sink.write(self.stream, chunk, time.time())
 
-    def text(self) -> str:
-        """The kept bytes as text; invalid UTF-8 (or a character cut by the cap) becomes U+FFFD."""
-        return self.data.decode("utf-8", errors="replace")
+    def end(self) -> None:
+        """The pipe reached its end."""
+        self.sink.end(self.stream)
 
 
 class Watcher(Protocol):

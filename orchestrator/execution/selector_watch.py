@@ -12,7 +12,7 @@ import selectors
 import subprocess
 import threading
 
-from orchestrator.execution.output import CHUNK, CappedBuffer
+from orchestrator.execution.output import CHUNK, Pipe
 
 _WAKE = object()
 _EXIT = object()
@@ -39,7 +39,7 @@ def _open_pidfd(pid: int) -> int | None:
 class SelectorWatcher:
     """The POSIX watcher: one selector over stdout, stderr, a wake pipe and a pidfd."""
 
-    def __init__(self, proc: subprocess.Popen[bytes], out: CappedBuffer, err: CappedBuffer) -> None:
+    def __init__(self, proc: subprocess.Popen[bytes], out: Pipe, err: Pipe) -> None:
         self._proc = proc
         self._lock = threading.Lock()
         self._closed = False
@@ -86,6 +86,7 @@ class SelectorWatcher:
                 else:
                     self._selector.unregister(key.fd)
                     self._open -= 1
+                    key.data.end()
 
     def wake(self) -> None:
         # The lock keeps a late cancel from writing into a descriptor number already reused.

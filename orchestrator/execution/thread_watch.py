@@ -12,7 +12,7 @@ import subprocess
 import threading
 from typing import IO
 
-from orchestrator.execution.output import CHUNK, CappedBuffer
+from orchestrator.execution.output import CHUNK, Pipe
 
 _WAKE = object()
 _EXIT = object()
@@ -21,7 +21,7 @@ _EXIT = object()
 class ThreadWatcher:
     """The portable watcher: reader threads and a waiting thread post events to a queue."""
 
-    def __init__(self, proc: subprocess.Popen[bytes], out: CappedBuffer, err: CappedBuffer) -> None:
+    def __init__(self, proc: subprocess.Popen[bytes], out: Pipe, err: Pipe) -> None:
         self._proc = proc
         self._events: queue.SimpleQueue[tuple[object, bytes]] = queue.SimpleQueue()
         self._closed = False
@@ -67,13 +67,14 @@ class ThreadWatcher:
     def _apply(self, target: object, chunk: bytes) -> None:
         if target is _EXIT:
             self._exited = True
-        elif isinstance(target, CappedBuffer):
+        elif isinstance(target, Pipe):
             if chunk:
                 target.feed(chunk)
             else:
                 self._open -= 1
+                target.end()
 
-    def _pump(self, stream: IO[bytes], buffer: CappedBuffer) -> None:
+    def _pump(self, stream: IO[bytes], buffer: Pipe) -> None:
         fd = stream.fileno()
         try:
             while chunk := os.read(fd, CHUNK):

@@ -59,6 +59,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/runs"): (READER, None),
     ("GET", "/runs/{id}"): (READER, None),
     ("GET", "/runs/{id}/output"): (READER, None),
+    ("GET", "/runs/{id}/output/stream"): (READER, None),
     ("POST", "/runs/{id}/cancel"): (WRITER, "run.cancel"),
     ("POST", "/runs/{id}/retry"): (WRITER, "run.retry"),
     ("GET", "/contexts"): (READER, None),

@@ -27,10 +27,12 @@ class Services:
     notifier: Any = None  # the Notifier actor; without it, webhook tests answer 503
     backlog: Any = None  # actors.backlog.Backlog; without it, no limit on waiting runs
     store_health: Any = None  # orchestrator.store.health.StoreHealth; /health reports it
+    live: Any = None  # orchestrator.execution.live.LiveOutputs: output of the running attempts
 
 
 SERVICES = web.AppKey("services", Services)
 PRINCIPALS = web.AppKey("principals", PrincipalCache)
 THROTTLE = web.AppKey("throttle", LoginThrottle)
-STREAMS = web.AppKey("streams", set)  # the tasks serving /logs/stream, ended at shutdown
+# The tasks serving /logs/stream and the output streams, ended at shutdown.
+STREAMS = web.AppKey("streams", set)
 WAITERS = web.AppKey("waiters", Any)  # gateway.waiting.RunWaiters, made when the loop runs

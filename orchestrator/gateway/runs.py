@@ -1,4 +1,5 @@
-"""REST resource: runs, the execution history (`/runs`), with output, cancel and retry."""
+"""REST resource: runs, the execution history (`/runs`), cancel and retry (output:
+`run_output` and `output_stream`)."""
 
 from __future__ import annotations
 
@@ -37,11 +38,6 @@ async def list_runs(request: web.Request) -> web.Response:
 async def get_run(request: web.Request) -> web.Response:
     run = await ask(services(request).storage, m.GetRun(request.match_info["id"]))
     return reply(public_run(run))
-
-
-@routes.get("/runs/{id}/output")
-async def get_output(request: web.Request) -> web.Response:
-    return reply(await ask(services(request).storage, m.GetOutput(request.match_info["id"])))
 
 
 @routes.post("/runs/{id}/cancel")

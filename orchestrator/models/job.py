@@ -27,10 +27,12 @@ JOB_FIELD_ORDER = (
     "tags",
     "enabled",
     "max_concurrent",
+    "max_output_bytes",
 )
 EDITABLE = set(JOB_FIELD_ORDER)
 REQUIRED = ("name", "command", "workdir")
 SECRET_MASK = "***"
+MAX_OUTPUT_CAP = 1024**3  # a job's own `max_output_bytes` at most (per stream, held in memory)
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ def validate_job(body: Any, defaults: JobDefaults, base: dict | None = None) -> 
         "max_concurrent": check.integer("max_concurrent", minimum=1, maximum=1000)
         if check.has("max_concurrent")
         else None,
+        "max_output_bytes": _output_cap(check) if check.has("max_output_bytes") else None,
     }
     check.done()
     start = dict(base) if base is not None else _fresh(defaults)
@@ -101,7 +104,15 @@ def _fresh(defaults: JobDefaults) -> dict[str, Any]:
         "tags": [],
         "enabled": True,
         "max_concurrent": 1,
+        "max_output_bytes": None,
     }
+
+
+def _output_cap(check: Checker) -> int | None:
+    """null: the server's `jobs.max_output_bytes`; else a number of bytes per stream."""
+    if check.body.get("max_output_bytes") is None:
+        return None
+    return check.integer("max_output_bytes", minimum=1, maximum=MAX_OUTPUT_CAP)
 
 
 def _workdir(check: Checker) -> str | None:
@@ -114,7 +125,7 @@ def _workdir(check: Checker) -> str | None:
 
 def public_job(job: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     """The API view of a stored job: secrets masked, run-derived fields from `extra`."""
-    shown = dict(job)
+    shown = {"max_output_bytes": None, **job}  # jobs stored before the field existed
     shown["secret_env"] = {k: SECRET_MASK for k in job.get("secret_env", {})}
     shown.update(extra)
     return shown

@@ -22,6 +22,7 @@ from orchestrator.gateway.openapi import (
     pipeline_schemas,
     pipelines,
     retention,
+    run_output,
     run_schemas,
     runs,
     schedule_schemas,
@@ -100,7 +101,8 @@ def build_document(version: str) -> dict[str, Any]:
     paths: dict[str, Any] = {}
     resources = (jobs, pipelines, schedules, runs, contexts, webhooks, metrics, transfer)
     resources += (auth, users, keys, audit, system)
-    for module in (*resources, retention):  # retention's operations are tagged "system"
+    # retention's operations are tagged "system", run_output's "runs"
+    for module in (*resources, retention, run_output):
         paths.update(module.paths())
     access.apply_rules(paths)
     components_schemas: dict[str, Any] = {}
@@ -113,6 +115,7 @@ def build_document(version: str) -> dict[str, Any]:
         pipeline_schemas,
         schedule_schemas,
         run_schemas,
+        run_output,
         webhook_schemas,
         webhook_events,
         metrics,

@@ -32,6 +32,7 @@ JOB_EXAMPLE = {
     "tags": ["reports", "nightly"],
     "enabled": True,
     "max_concurrent": 1,
+    "max_output_bytes": None,
 }
 
 JOB_OUTPUT_EXAMPLE = {
@@ -102,6 +103,15 @@ def job_fields(patch: bool) -> dict[str, Schema]:
             "A schedule fire that finds this many runs scheduled, queued or running (its "
             "runs as a pipeline step and planned `at` runs included) skips the job, and logs "
             "it.",
+        },
+        "max_output_bytes": {
+            "type": ["integer", "null"],
+            "minimum": 1,
+            "maximum": 1073741824,
+            "default": None,
+            "description": "Bytes of stdout and of stderr kept whole for each run; past it, "
+            "the first 64 KiB and the end are kept and the gap is marked. null: configuration "
+            "`jobs.max_output_bytes` (1 MiB).",
         },
     }
 

@@ -118,7 +118,7 @@ def schemas() -> dict[str, Schema]:
         "truncated": {
             "type": "boolean",
             "description": "True when stdout or stderr passed `jobs.max_output_bytes` (1 MiB "
-            "per stream by default) and the rest was dropped.",
+            "per stream by default, or the job's own) and its middle was dropped.",
         },
         "attempts": {
             "type": "array",
@@ -162,18 +162,6 @@ def schemas() -> dict[str, Schema]:
         "Attempt": attempt,
         "Run": obj(run, required, closed=False),
         "RunList": list_of("Run", "A page of runs, newest first."),
-        "RunOutput": obj(
-            {
-                "stdout": {"type": "string"},
-                "stderr": {"type": "string"},
-                "truncated": {
-                    "type": "boolean",
-                    "description": "Each stream keeps at most `jobs.max_output_bytes` "
-                    "(default 1 MiB); true when something was dropped.",
-                },
-            },
-            ["stdout", "stderr", "truncated"],
-        ),
         "JobContext": obj(
             {**context_fields(), "kind": {"type": "string", "const": "job"}},
             list(CONTEXT_EXAMPLE),

@@ -15,7 +15,8 @@ TAG = {
     "description": "Every execution of a job or pipeline is kept as a run, with its attempts, "
     "timings, exit code and output, for the configured retention period. Run IDs are `R` plus "
     "12 Crockford base32 characters. Output is kept up to `jobs.max_output_bytes` per stream "
-    "(default 1 MiB); the rest is dropped and the run says `truncated: true`.",
+    "(default 1 MiB); past that, its head and its end, and the run says `truncated: true`. "
+    "The output can be read and followed while the run is written.",
 }
 RUN_ID = path_id("Run ID", "R0F3K8Z1M2N4Q", by_name=False)
 
@@ -108,23 +109,6 @@ def paths() -> dict[str, Any]:
                 "Get a run",
                 "One run of a job or of a pipeline.",
                 {"200": _run("The run.", one)},
-                errors=(404,),
-            ),
-        },
-        "/runs/{id}/output": {
-            "parameters": [RUN_ID],
-            "get": operation(
-                "getRunOutput",
-                "runs",
-                "Get the output of a run",
-                "The stdout and stderr kept for the run (of its last attempt).",
-                {
-                    "200": reply(
-                        "The output.",
-                        ref("RunOutput"),
-                        {"stdout": "report written\n", "stderr": "", "truncated": False},
-                    )
-                },
                 errors=(404,),
             ),
         },
