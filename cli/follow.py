@@ -17,6 +17,7 @@ import click
 
 from cli.client import ApiClient, path
 from cli.live import OutputStream, Printer
+from cli.pipeline_follow import stream_pipeline
 from cli.state import State
 from cli.table import seconds
 from cli.waiting import is_finished, report, verdict, wait_for_run
@@ -47,17 +48,19 @@ def final_line(run: Mapping[str, Any]) -> str:
     return text
 
 
-def stream_output(client: ApiClient, run_id: str, deadline: float | None) -> bool:
-    """Print the run's output as it comes until it ends (True) or `deadline` passes (False)."""
+def stream_output(client: ApiClient, run: Mapping[str, Any], deadline: float | None) -> None:
+    """Print the run's output as it comes until it ends or `deadline` passes; a pipeline run's
+    through its steps' runs (cli/pipeline_follow.py)."""
     printer = Printer(sys.stdout, sys.stderr)
-    stream = OutputStream(client, run_id, deadline)
     try:
-        for name, event in stream:
+        if run.get("kind") == "pipeline":
+            stream_pipeline(client, run, deadline, printer)
+            return
+        for name, event in OutputStream(client, str(run["id"]), deadline):
             if name == "output":
                 printer.write(event)
     finally:
         printer.close_lines()
-    return stream.ended
 
 
 def watch_run(state: State, run: Mapping[str, Any], timeout: float, *, quiet: bool) -> None:
@@ -67,7 +70,7 @@ def watch_run(state: State, run: Mapping[str, Any], timeout: float, *, quiet: bo
     deadline = time.monotonic() + timeout
     try:
         if state.out.is_table and not quiet:
-            stream_output(client, run_id, deadline)
+            stream_output(client, run, deadline)
             run = client.get(path("runs", run_id))
         run = wait_for_run(client, run, deadline)
     except KeyboardInterrupt:
@@ -89,7 +92,7 @@ def follow_output(state: State, run_id: str) -> None:
     run = state.client.get(path("runs", run_id))
     try:
         if state.out.is_table:
-            stream_output(state.client, str(run["id"]), None)
+            stream_output(state.client, run, None)
             return
         wait_for_run(state.client, run, float("inf"))
     except KeyboardInterrupt:

@@ -141,7 +141,7 @@ class TestRunWait:
         result = cli("pipelines", "run", pipeline["id"], "--wait")
         assert result.returncode == 0, result.stderr
         lines = result.stdout.splitlines()
-        assert lines[:2] == ["[a] one", "[b] two"]
+        assert "[a] one" in lines and "[b] two" in lines
         assert lines[-1].startswith("succeeded R")
         assert result.stderr == "[a] careful\n"
 
