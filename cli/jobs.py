@@ -31,6 +31,7 @@ JOB_ORDER = (
     "max_attempts",
     "retry_delay",
     "max_concurrent",
+    "max_output_bytes",
     "env",
     "secret_env",
     "tags",
@@ -62,6 +63,12 @@ _OPTIONS = [
         help="Seconds between attempts.",
     ),
     click.option("--max-concurrent", type=click.IntRange(min=1), metavar="N", help="Runs at once."),
+    click.option(
+        "--max-output-bytes",
+        type=click.IntRange(min=1),
+        metavar="N",
+        help="Bytes of stdout and of stderr kept whole per run (head and end past it).",
+    ),
     click.option(
         "--env",
         multiple=True,

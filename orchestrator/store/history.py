@@ -164,6 +164,12 @@ class RunHistory:
                 del self.by_owner[owner]
         return len(gone)
 
+    def drop_outputs(self, owner_id: str) -> None:
+        """Forget the output of an owner's finished runs (the job is deleted; runs stay)."""
+        for run_id in self.by_owner.get(owner_id, ()):
+            if self.records[run_id]["state"] not in ACTIVE:
+                self.outputs.delete(run_id)
+
     def save_output(self, run_id: str, output: dict) -> None:
         self.outputs.put(run_id, output)
 

@@ -70,6 +70,7 @@ def delete_job(store: Store, ref: str, force: bool) -> dict:
         )
     check_unused(store, job, force)
     store.drop_context(job["id"])
+    store.runs.drop_outputs(job["id"])  # output may hold what only the job should have seen
     return store.jobs.remove(job["id"])
 
 
