@@ -93,9 +93,10 @@ class ApiClient:
         params: Mapping[str, Any] | None,
         timeout: float | None,
         accept: str = "application/json",
+        extra: Mapping[str, str] | None = None,
     ):
         url = self.base_url + route + _query(params)
-        headers = {"Accept": accept, "User-Agent": "orchestrator-cli"}
+        headers = {"Accept": accept, "User-Agent": "orchestrator-cli", **(extra or {})}
         data = None
         if body is not None:
             data = json.dumps(body).encode()
@@ -175,6 +176,13 @@ class ApiClient:
         elapsed = (time.perf_counter() - started) * 1000
         log.info("download POST %s -> %d bytes in %.0f ms", route, total, elapsed)
         return total
+
+    def open_events(self, route: str, last_event_id: str | None, timeout: float | None) -> Any:
+        """Open a Server-Sent Events stream, resuming after `last_event_id` when given; the
+        caller reads the answer's lines (cli/live.py) and closes it."""
+        log.debug("stream %s from %s", route, last_event_id or "the start")
+        extra = {"Last-Event-ID": last_event_id} if last_event_id else None
+        return self._open("GET", route, None, None, timeout, "text/event-stream", extra)
 
     def events(self, route: str, params: Mapping[str, Any] | None = None) -> Iterator[Any]:
         """Yield the decoded `data:` payload of each Server-Sent Event until the stream ends."""

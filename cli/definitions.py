@@ -7,7 +7,6 @@ so the groups cannot drift apart in behaviour, wording or exit codes.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,16 +15,13 @@ import click
 
 from cli.client import path
 from cli.fields import fields_body, require_fields, with_options
+from cli.follow import watch_run
 from cli.params import TimeType, parse_pairs
 from cli.run_view import show_run
 from cli.runs import limit_option, list_runs, state_option, wait_timeout_option
 from cli.state import State, pass_state
 from cli.states import OWNER_STATES
 from cli.table import Column, aligned  # noqa: F401 - aligned: re-exported for the groups
-from cli.waiting import report, wait_for_run
-
-# The server's answer may take as long as the wait it was asked for; allow a margin on top.
-WAIT_MARGIN = 30.0
 
 
 @dataclass(frozen=True)
@@ -140,11 +136,16 @@ def copy_command(kind: Kind) -> click.Command:
 
 
 def run_command(kind: Kind) -> click.Command:
-    """`run ID [--wait] [--at TIME] [--env K=V]... [--secret-env K=V]...`."""
+    """`run ID [--wait [--quiet]] [--at TIME] [--env K=V]... [--secret-env K=V]...`."""
 
     @click.command("run", help=f"Start a run of the {kind.noun} now (or --at a time).")
     @click.argument("ref", metavar="ID")
-    @click.option("--wait", is_flag=True, help="Wait for the end; exit code 0 only on success.")
+    @click.option(
+        "--wait",
+        is_flag=True,
+        help="Print the output as it comes, then the run's end; exit code 0 only on success.",
+    )
+    @click.option("--quiet", is_flag=True, help="With --wait: print only the run's final line.")
     @click.option(
         "--at",
         type=TimeType(forward=True, future=True),
@@ -170,6 +171,7 @@ def run_command(kind: Kind) -> click.Command:
         state: State,
         ref: str,
         wait: bool,
+        quiet: bool,
         at: str | None,
         env: dict[str, str] | None,
         secret_env: dict[str, str] | None,
@@ -178,13 +180,12 @@ def run_command(kind: Kind) -> click.Command:
         given = (("at", at), ("env", env), ("secret_env", secret_env))
         body = {key: value for key, value in given if value is not None}
         route = kind.item(ref, "run")
+        run = state.client.post(route, body or None)
         if not wait:
-            show_run(state, state.client.post(route, body or None))
+            show_run(state, run)
             return
-        deadline = time.monotonic() + timeout
-        params = {"wait": True, "timeout": f"{timeout:g}"}
-        run = state.client.post(route, body or None, params=params, timeout=timeout + WAIT_MARGIN)
-        report(state, wait_for_run(state.client, run, deadline), timeout)
+        # Started without the server's wait, so that Ctrl-C can name the run that goes on.
+        watch_run(state, run, timeout, quiet=quiet)
 
     return run
 

@@ -8,6 +8,7 @@ import time
 import click
 
 from cli.client import path
+from cli.follow import follow_output
 from cli.run_view import schedule_names, show_run, trigger_text
 from cli.state import State, pass_state
 from cli.states import RUN_STATES
@@ -81,9 +82,15 @@ def get(state: State, run_id: str) -> None:
 
 @runs.command("output")
 @click.argument("run_id", metavar="RUN")
+@click.option(
+    "-f", "--follow", is_flag=True, help="Print the output as it is written, until the run ends."
+)
 @pass_state
-def output(state: State, run_id: str) -> None:
-    """Print the run's stdout, then its stderr on stderr."""
+def output(state: State, run_id: str, follow: bool) -> None:
+    """Print the run's stdout, then its stderr on stderr (with --follow: as they are written)."""
+    if follow:
+        follow_output(state, run_id)
+        return
     doc = state.client.get(path("runs", run_id, "output"))
     if not state.out.is_table:
         state.out.document(doc)

@@ -36,12 +36,14 @@ class TestRun:
         assert any(line.split()[-2:] == ["first", "failed"] for line in after)
 
     def test_wait_success_prints_step_states(self, cli: Cli, server: ServerProcess, tmp_path: Path):
-        """run --wait exits 0 when the pipeline succeeded and shows each step's state."""
+        """run --wait exits 0 when the pipeline succeeded; the run then shows each step's state."""
         job = make_job(server, tmp_path)
         pipeline = make_pipeline(cli, f"one={job['id']}", f"two={job['id']}")
         result = cli("pipelines", "run", pipeline["name"], "--wait", "--wait-timeout", "60")
         assert result.returncode == 0, result.stderr
-        lines = result.stdout.splitlines()
+        final = result.stdout.splitlines()[-1].split()
+        assert final[0] == "succeeded"
+        lines = cli("runs", "get", final[1]).stdout.splitlines()
         assert any(line.split()[:2] == ["state", "succeeded"] for line in lines)
         # The steps table names each step's job by name, not by ID.
         steps = [line.split() for line in lines if line.split()[-1:] == [job["name"]]]

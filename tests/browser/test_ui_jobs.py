@@ -33,7 +33,7 @@ class TestJobThroughTheUI:
         expect(page).to_have_url(re.compile(r"/ui/runs/R\w+$"))
         heading = page.get_by_role("heading", level=1)
         expect(heading).to_contain_text("succeeded")
-        output = page.get_by_label("Standard output")
+        output = page.get_by_test_id("live-output")
         expect(output).to_contain_text("made in the browser")
         run_id = page.url.rsplit("/", 1)[1]
         assert server.request("GET", f"/runs/{run_id}")[1]["owner_name"] == "ui-made"
