@@ -1,11 +1,11 @@
 """The Storage actor: the only writer of the store, and the owner of its in-memory indexes.
 
 It is a writer, not a rule book: each message type has one handler, registered in `HANDLERS`
-from the modules of its aggregate (definitions, runs, schedules, principals and audit, webhooks,
-metrics, transfer); the rules those handlers apply live in the domain (`orchestrator.runs`,
-`orchestrator.models`). When it commits, and how it survives a failed commit, is
-`actors.storage_commit`; whether a message is committed before its reply is declared on the
-message class (`actors.messages.channel`).
+from the modules of its aggregate (definitions, runs, schedules, principals, audit, webhooks,
+metrics, transfer); the rules those handlers apply live in the domain (`orchestrator.definitions`,
+`orchestrator.runs`, `orchestrator.models`). When it commits, and how it survives a failed
+commit, is `actors.storage_commit`; whether a message is committed before its reply is declared
+on the message class (`actors.messages.channel`).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from actors import storage_audit as audit
 from actors import storage_definitions as definitions
 from actors import storage_metrics as metrics
 from actors import storage_principals as principals
@@ -21,15 +22,15 @@ from actors import storage_schedules as schedules
 from actors import storage_transfer as transfer
 from actors import storage_webhooks as webhooks
 from actors.storage_commit import CommittingActor
+from orchestrator.definitions.kinds import kind_ops
 from orchestrator.models.job import JobDefaults
 from orchestrator.security.principals import Principals
-from orchestrator.store.kinds import kind_ops
 from orchestrator.store.store import Store
 
 Handler = Callable[[Any, Any], Any]
 # One table, keyed by message type, built from the handler modules of every aggregate.
 HANDLERS: dict[type, Handler] = {}
-for _module in (definitions, runs, schedules, principals, webhooks, metrics, transfer):
+for _module in (definitions, runs, schedules, principals, audit, webhooks, metrics, transfer):
     _overlap = HANDLERS.keys() & _module.HANDLERS.keys()
     assert not _overlap, f"messages handled twice: {_overlap}"
     HANDLERS.update(_module.HANDLERS)

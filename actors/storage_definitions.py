@@ -1,5 +1,6 @@
-"""The Storage actor's handlers for jobs and pipelines (and webhooks' and schedules' records
-through the same kinds): create, change, copy, delete, show and list."""
+"""The Storage actor's handlers for every kind of definition (jobs, pipelines, schedules,
+webhooks) through the table of `orchestrator.definitions.kinds`: create, change, copy, delete,
+show and list."""
 
 from __future__ import annotations
 

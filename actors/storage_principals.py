@@ -1,7 +1,7 @@
-"""The Storage actor's handling of users, keys, sessions and the audit trail.
+"""The Storage actor's handling of users, keys and sessions.
 
-Split from `storage.py` by responsibility: definitions and runs there, principals here. Runs on
-the Storage actor's thread, like everything the store does.
+Split from `storage.py` by aggregate: definitions and runs there, principals here, the audit
+trail in `storage_audit`. Runs on the Storage actor's thread, like everything the store does.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from actors import messages as m
 from orchestrator.log import get_logger
 from orchestrator.security import accounts
 from orchestrator.security.principals import Principals, public_user
-from orchestrator.store.audit import AuditTrail
-from orchestrator.store.paging import page
 
 log = get_logger("orchestrator.security")
 
@@ -31,14 +29,11 @@ HANDLED = (
     m.CreateKey,
     m.ListKeys,
     m.RevokeKey,
-    m.Audit,
-    m.ListAudit,
 )
 
 
 def handle(storage: Any, message: Any) -> Any:  # noqa: C901 - one arm per message
     p: Principals = storage.principals
-    audit: AuditTrail = storage.store.audit
     match message:
         case m.Authenticate(token):
             return p.authenticate(token)
@@ -84,11 +79,6 @@ def handle(storage: Any, message: Any) -> Any:  # noqa: C901 - one arm per messa
             key = accounts.revoke_key(p, principal, ref)
             log.info("api key revoked", key_id=key["id"], owner=key["username"])
             return key
-        case m.Audit(entry):
-            audit.append(entry)
-            return None
-        case m.ListAudit(user, action, target, since, until, limit, cursor):
-            return page(audit.select(user, action, target, since, until), limit, cursor)
     raise TypeError(f"Storage cannot handle {type(message).__name__}")
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from actors import messages as m
+from orchestrator.definitions import contexts
+from orchestrator.definitions.webhooks import close_pending_deliveries
 from orchestrator.log import get_logger
 from orchestrator.models.run import public_run
 from orchestrator.runs.creation import new_run_request
 from orchestrator.runs.recovery import cut_job_runs, recover
-from orchestrator.store import operations as ops
-from orchestrator.store import webhook_ops
 from orchestrator.store.paging import page
 
 log = get_logger("orchestrator.storage")
@@ -42,10 +42,11 @@ def get_run(storage: Any, message: m.GetRun) -> dict:
 
 def list_runs(storage: Any, message: m.ListRuns) -> dict:
     store, q = storage.store, message
-    found = ops.list_runs(store, q.owner, kind=q.kind, state=q.state, since=q.since, until=q.until)
+    owner = store.owner_id(q.owner)
+    found = store.runs.select(owner, kind=q.kind, state=q.state, since=q.since, until=q.until)
     total = None
     if not (q.kind or q.state or q.since or q.until):
-        total = store.runs.count(store.owner_id(q.owner))
+        total = store.runs.count(owner)
     return page(found, q.limit, q.cursor, public_run, total=total)
 
 
@@ -78,12 +79,12 @@ def find_cut(storage: Any, message: m.FindCut) -> list[dict]:
 
 
 def recover_runs(storage: Any, message: m.Recover) -> dict[str, list]:
-    webhook_ops.close_pending_deliveries(storage.store)
+    close_pending_deliveries(storage.store)
     return recover(storage.store)
 
 
 def resolve_contexts(storage: Any, message: m.ResolveContexts) -> dict[str, str]:
-    return ops.resolve_contexts(storage.store, message.names)
+    return contexts.resolve_contexts(storage.store, message.names)
 
 
 def get_context(storage: Any, message: m.GetContext) -> dict:
@@ -91,7 +92,7 @@ def get_context(storage: Any, message: m.GetContext) -> dict:
 
 
 def list_contexts(storage: Any, message: m.ListContexts) -> dict:
-    return page(ops.list_contexts(storage.store, message.kind), message.limit, message.cursor)
+    return page(contexts.list_contexts(storage.store, message.kind), message.limit, message.cursor)
 
 
 def reset_context(storage: Any, message: m.ResetContext) -> dict:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from actors import messages as m
+from orchestrator.definitions import schedules as sops
 from orchestrator.log import get_logger
 from orchestrator.runs.creation import fire_targets
-from orchestrator.store import schedule_ops as sops
 
 log = get_logger("orchestrator.storage")
 

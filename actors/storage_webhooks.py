@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from actors import messages as m
-from orchestrator.store import webhook_ops
+from orchestrator.definitions import webhooks
+from orchestrator.store.deliveries import record_delivery
 
 HANDLED = (m.Subscribers, m.SaveDelivery)
 
@@ -17,9 +18,9 @@ HANDLED = (m.Subscribers, m.SaveDelivery)
 def handle(storage: Any, message: Any) -> Any:
     match message:
         case m.Subscribers(event):
-            return webhook_ops.subscribers(storage.store, event)
+            return webhooks.subscribers(storage.store, event)
         case m.SaveDelivery(webhook_id, delivery):
-            webhook_ops.record_delivery(storage.store, webhook_id, delivery)
+            record_delivery(storage.store, webhook_id, delivery)
             return None
     raise TypeError(f"Storage cannot handle {type(message).__name__}")
 

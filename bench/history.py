@@ -41,11 +41,11 @@ from bench.common import (  # noqa: E402 - the repository root must be on sys.pa
 from bench.dispatch import JOB_COMMAND  # noqa: E402
 from orchestrator import ids  # noqa: E402
 from orchestrator.config import load_config  # noqa: E402
+from orchestrator.definitions.jobs import create_job  # noqa: E402
 from orchestrator.models.fields import iso  # noqa: E402
 from orchestrator.models.job import JobDefaults  # noqa: E402
 from orchestrator.models.run import new_run  # noqa: E402
 from orchestrator.security.rotation import key_source  # noqa: E402
-from orchestrator.store.operations import create_job  # noqa: E402
 from orchestrator.store.store import Store  # noqa: E402
 
 RUNS_DAYS = 30.0

@@ -9,13 +9,13 @@ from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from orchestrator.definitions.jobs import create_job
 from orchestrator.metrics.counts import counts
 from orchestrator.metrics.system import sample
 from orchestrator.models.fields import iso
 from orchestrator.models.job import JobDefaults
 from orchestrator.models.run import new_run
 from orchestrator.security.crypto import KeySource
-from orchestrator.store.operations import create_job
 from orchestrator.store.store import Store
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)

@@ -15,11 +15,11 @@ import pytest
 
 from actors import messages as m
 from actors.storage import StorageActor
+from orchestrator.definitions.jobs import create_job
+from orchestrator.definitions.schedules import create_schedule
 from orchestrator.models.job import JobDefaults
 from orchestrator.runs.creation import fire_targets
 from orchestrator.store.health import StoreUnavailable
-from orchestrator.store.operations import create_job
-from orchestrator.store.schedule_ops import create_schedule
 from orchestrator.store.store import Store
 from tests.api_helpers import make_job, unique
 from tests.support import ServerProcess

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
+from orchestrator.definitions import pipelines, schedules, webhooks
+from orchestrator.definitions.jobs import create_job
 from orchestrator.errors import ValidationError
 from orchestrator.models.job import JobDefaults
 from orchestrator.security.crypto import KeySource
-from orchestrator.store import pipeline_ops, schedule_ops, webhook_ops
-from orchestrator.store.operations import create_job
 from orchestrator.store.store import Store
 from orchestrator.store.transfer import export, import_document
 
@@ -47,11 +47,11 @@ def fill(store: Store) -> dict[str, dict]:
         store, {"name": "test", "command": "t", "workdir": "/"}, "bob", DEFAULTS
     )
     steps = [{"id": "b", "job": "build"}, {"id": "t", "job": "test"}]
-    made["flow"] = pipeline_ops.create_pipeline(store, {"name": "flow", "steps": steps}, "alice")
+    made["flow"] = pipelines.create_pipeline(store, {"name": "flow", "steps": steps}, "alice")
     body = {"name": "nightly", "cron": "0 3 * * *", "targets": ["flow", "test"]}
-    made["nightly"] = schedule_ops.create_schedule(store, body, "alice")
+    made["nightly"] = schedules.create_schedule(store, body, "alice")
     body = {"name": "hook", "url": "https://example.org/h", "events": ["*"], "secret": "s3"}
-    made["hook"] = webhook_ops.create_webhook(store, body, "alice")
+    made["hook"] = webhooks.create_webhook(store, body, "alice")
     store.flush()
     return made
 

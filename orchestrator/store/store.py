@@ -98,6 +98,11 @@ class Store:
         self.tables["schedule_marks"].put(schedule_id, merged)
         return merged
 
+    def drop_marks(self, schedule_id: str) -> None:
+        """Forget a deleted schedule's marks (its checkpoint and next fire)."""
+        self.marks.pop(schedule_id, None)
+        self.tables["schedule_marks"].delete(schedule_id)
+
     def find_owner(self, ref: str) -> dict | None:
         """A job or pipeline by ID or name; Conflict when a name is both."""
         job, pipeline = self.jobs.find(ref), self.pipelines.find(ref)

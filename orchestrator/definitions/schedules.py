@@ -1,4 +1,10 @@
-"""What the Storage actor does with schedule requests, as plain functions over the Store."""
+"""What may be done to a schedule: create, change, copy, delete, its targets, pause and resume.
+
+Its cron and time zone are checked by `orchestrator.models.schedule`; here are the rules that
+need the other records: its targets are jobs or pipelines that exist (by ID or name, never an
+ambiguous name), each once; its name is unique; a copy of a schedule whose cron cannot fire is
+refused; and a changed schedule starts afresh from its change (no catching up on earlier fires).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from orchestrator.store.store import Store
 
 
 def show_schedule(store: Store, schedule: dict) -> dict:
+    """The API view of a schedule: its targets' names, its next and last fire."""
     marks = store.marks.get(schedule["id"], {})
     names = {}
     for target in schedule["targets"]:
@@ -27,6 +34,7 @@ def show_schedule(store: Store, schedule: dict) -> dict:
 
 
 def create_schedule(store: Store, body: Any, user: str) -> dict:
+    """Check `body` (its targets included) and record a new schedule, its checkpoint now."""
     fields = validate_schedule(body, store.find_owner)
     store.schedules.check_name_free(fields["name"])
     stamp = iso(now())
@@ -38,12 +46,14 @@ def create_schedule(store: Store, body: Any, user: str) -> dict:
 
 
 def update_schedule(store: Store, ref: str, body: Any, partial: bool) -> dict:
+    """Replace a schedule's fields (`partial`: only those sent); it starts afresh."""
     old = store.schedules.require(ref)
     fields = validate_schedule(body, store.find_owner, base=old if partial else None)
     return _save(store, old, fields)
 
 
 def copy_schedule(store: Store, ref: str, name: str | None, user: str) -> dict:
+    """A new schedule like another, named `name` or `<name>-copy`; refused if it cannot fire."""
     old = store.schedules.require(ref)
     _, error = next_fire(old, now())
     if error is not None:  # stored before such crons were refused: do not make another
@@ -60,13 +70,14 @@ def copy_schedule(store: Store, ref: str, name: str | None, user: str) -> dict:
 
 
 def delete_schedule(store: Store, ref: str) -> dict:
+    """Remove a schedule and its marks."""
     schedule = store.schedules.require(ref)
-    store.marks.pop(schedule["id"], None)
-    store.tables["schedule_marks"].delete(schedule["id"])
+    store.drop_marks(schedule["id"])
     return store.schedules.remove(schedule["id"])
 
 
 def add_target(store: Store, ref: str, target: str) -> dict:
+    """Add a job or pipeline to a schedule's targets; Conflict if it is one already."""
     old = store.schedules.require(ref)
     [target_id] = resolve_targets([target], store.find_owner)
     if target_id in old["targets"]:
@@ -75,6 +86,7 @@ def add_target(store: Store, ref: str, target: str) -> dict:
 
 
 def remove_target(store: Store, ref: str, target: str) -> dict:
+    """Take a job or pipeline out of a schedule's targets; NotFound if it is not one."""
     old = store.schedules.require(ref)
     owner = store.find_owner(target)
     target_id = owner["id"] if owner else target.strip().upper()
@@ -84,6 +96,7 @@ def remove_target(store: Store, ref: str, target: str) -> dict:
 
 
 def set_enabled(store: Store, ref: str, enabled: bool) -> dict:
+    """Pause (`enabled` False) or resume a schedule."""
     old = store.schedules.require(ref)
     return _save(store, old, {**old, "enabled": enabled})
 
@@ -100,6 +113,7 @@ def _save(store: Store, old: dict, fields: dict) -> dict:
 
 
 def schedules_using(store: Store, owner_id: str) -> list[dict]:
+    """The schedules that target a job or pipeline."""
     return [s for s in store.schedules.values() if owner_id in s["targets"]]
 
 

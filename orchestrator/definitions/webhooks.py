@@ -1,4 +1,10 @@
-"""What the Storage actor does with webhook requests, as plain functions over the Store."""
+"""What may be done to a webhook: create, replace or patch, copy, delete, and how one is shown;
+who wants an event, and what a restart says of deliveries it cut.
+
+Its fields are checked by `orchestrator.models.webhook`; here its name is unique, `***` stands
+only for a secret already stored, and a copy is named `<name>-copy` unless told. Its deliveries
+are kept by `orchestrator.store.deliveries`.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +13,17 @@ from typing import Any
 from orchestrator.errors import ValidationError
 from orchestrator.models.fields import iso, now
 from orchestrator.models.webhook import public_webhook, validate_webhook, wants
+from orchestrator.store.deliveries import deliveries_of, drop_deliveries, replace_deliveries
 from orchestrator.store.store import Store
-
-KEEP_DELIVERIES = 50
 
 
 def show_webhook(store: Store, webhook: dict) -> dict:
+    """The API view of a webhook: its fields, its secret masked, its latest deliveries."""
     return public_webhook(webhook, deliveries_of(store, webhook["id"]))
 
 
 def create_webhook(store: Store, body: Any, user: str) -> dict:
+    """Check `body` and record a new webhook created by `user`."""
     fields = validate_webhook(body)
     if body.get("secret") == "***":
         message = "'***' only stands for a stored secret; send the secret itself"
@@ -29,6 +36,7 @@ def create_webhook(store: Store, body: Any, user: str) -> dict:
 
 
 def update_webhook(store: Store, ref: str, body: Any, partial: bool) -> dict:
+    """Replace a webhook's fields (`partial`: only those sent); `***` keeps the secret."""
     old = store.webhooks.require(ref)
     fields = validate_webhook(body, base=old if partial else None)
     if not partial and body.get("secret") == "***":
@@ -39,6 +47,7 @@ def update_webhook(store: Store, ref: str, body: Any, partial: bool) -> dict:
 
 
 def copy_webhook(store: Store, ref: str, name: str | None, user: str) -> dict:
+    """A new webhook like another (its secret included), named `name` or `<name>-copy`."""
     old = store.webhooks.require(ref)
     name = name or f"{old['name']}-copy"
     store.webhooks.check_name_free(name)
@@ -49,30 +58,15 @@ def copy_webhook(store: Store, ref: str, name: str | None, user: str) -> dict:
 
 
 def delete_webhook(store: Store, ref: str) -> dict:
+    """Remove a webhook and its deliveries."""
     webhook = store.webhooks.require(ref)
-    store.tables["deliveries"].delete(webhook["id"])
+    drop_deliveries(store, webhook["id"])
     return store.webhooks.remove(webhook["id"])
 
 
 def subscribers(store: Store, event: str) -> list[dict]:
     """The enabled webhooks that want `event`, with their secrets (for the Notifier only)."""
     return [dict(w) for w in store.webhooks.values() if wants(w, event)]
-
-
-def deliveries_of(store: Store, webhook_id: str) -> list[dict]:
-    return store.tables["deliveries"].get(webhook_id) or []
-
-
-def record_delivery(store: Store, webhook_id: str, delivery: dict) -> None:
-    """Keep the latest deliveries of a webhook, newest first; an update stays in its place."""
-    if webhook_id not in store.webhooks:
-        return
-    known = deliveries_of(store, webhook_id)
-    if any(d["id"] == delivery["id"] for d in known):
-        kept = [delivery if d["id"] == delivery["id"] else d for d in known]
-    else:
-        kept = [delivery, *known]
-    store.tables["deliveries"].put(webhook_id, kept[:KEEP_DELIVERIES])
 
 
 def close_pending_deliveries(store: Store) -> int:
@@ -95,5 +89,5 @@ def close_pending_deliveries(store: Store) -> int:
                 d = {**d, "state": "failed", "attempts": [*d.get("attempts", []), cut]}
                 closed += 1
             changed.append(d)
-        store.tables["deliveries"].put(webhook_id, changed)
+        replace_deliveries(store, webhook_id, changed)
     return closed

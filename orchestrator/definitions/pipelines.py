@@ -1,21 +1,28 @@
-"""What the Storage actor does with pipeline requests, as plain functions over the Store."""
+"""What may be done to a pipeline: create, replace or patch, copy, delete, and how one is shown.
+
+Its steps must name jobs that exist (`orchestrator.models.pipeline` checks them against the
+store's jobs); its name is unique; a pipeline a schedule targets or with runs going is deleted
+only with `force`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from orchestrator.definitions.owners import check_unused
 from orchestrator.models.fields import iso, now
 from orchestrator.models.pipeline import public_pipeline, validate_pipeline
-from orchestrator.store.operations import check_unused
 from orchestrator.store.store import Store
 
 
 def show_pipeline(store: Store, pipeline: dict) -> dict:
+    """The API view of a pipeline: its steps with their jobs' names, and what its runs say."""
     names = {s["job"]: (store.jobs.get(s["job"]) or {}).get("name") for s in pipeline["steps"]}
     return public_pipeline(pipeline, names, store.owner_extra(pipeline))
 
 
 def create_pipeline(store: Store, body: Any, user: str) -> dict:
+    """Check `body` (its steps' jobs included) and record a new pipeline created by `user`."""
     fields = validate_pipeline(body, store.jobs.find)
     store.pipelines.check_name_free(fields["name"])
     stamp = iso(now())
@@ -25,6 +32,7 @@ def create_pipeline(store: Store, body: Any, user: str) -> dict:
 
 
 def update_pipeline(store: Store, ref: str, body: Any, partial: bool) -> dict:
+    """Replace a pipeline's fields (`partial`: only those sent), keeping its ID and creation."""
     old = store.pipelines.require(ref)
     fields = validate_pipeline(body, store.jobs.find, base=old if partial else None)
     pipeline = {"id": old["id"], **fields, "created_at": old["created_at"]}
@@ -33,6 +41,7 @@ def update_pipeline(store: Store, ref: str, body: Any, partial: bool) -> dict:
 
 
 def copy_pipeline(store: Store, ref: str, name: str | None, user: str) -> dict:
+    """A new pipeline with another's steps, named `name` or `<name>-copy`."""
     old = store.pipelines.require(ref)
     name = name or f"{old['name']}-copy"
     store.pipelines.check_name_free(name)
@@ -43,6 +52,7 @@ def copy_pipeline(store: Store, ref: str, name: str | None, user: str) -> dict:
 
 
 def delete_pipeline(store: Store, ref: str, force: bool) -> dict:
+    """Remove a pipeline and its context; refused while targeted or running, unless forced."""
     pipeline = store.pipelines.require(ref)
     check_unused(store, pipeline, force)
     store.drop_context(pipeline["id"])

@@ -1,23 +1,24 @@
-"""What the Storage actor does with job, run and context requests, as plain functions.
+"""What may be done to a job: create, replace or patch, copy, delete, and how one is shown.
 
-Keeping these outside the actor makes them testable without threads and keeps the actor a thin
-dispatcher. Pipelines have their own module, `pipeline_ops`.
+A job's fields are checked by `orchestrator.models.job`; here are the rules that need the other
+records: its name is unique, a copy is named `<name>-copy` unless told, masked secrets sent back
+keep the stored ones, and a job a pipeline uses, a schedule targets or with runs going is
+deleted only with `force`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from typing import Any
 
-from orchestrator import ids
-from orchestrator.errors import Conflict, InvalidReference, NotFound, ValidationError
+from orchestrator.definitions.owners import check_unused
+from orchestrator.errors import Conflict
 from orchestrator.models.fields import iso, now
 from orchestrator.models.job import JOB_FIELD_ORDER, JobDefaults, public_job, validate_job
-from orchestrator.store.schedule_ops import drop_target_everywhere, schedules_using
 from orchestrator.store.store import Store
 
 
 def show_job(store: Store, job: dict) -> dict:
+    """The API view of a job: its fields, secrets masked, and what its runs say."""
     return public_job(job, store.owner_extra(job))
 
 
@@ -27,6 +28,7 @@ def _ordered(fields: dict) -> dict:
 
 
 def create_job(store: Store, body: Any, user: str, defaults: JobDefaults) -> dict:
+    """Check `body` and record a new job created by `user`."""
     fields = validate_job(body, defaults)
     stamp = iso(now())
     job = {"id": store.fresh_id("J"), **_ordered(fields), "created_at": stamp}
@@ -35,6 +37,7 @@ def create_job(store: Store, body: Any, user: str, defaults: JobDefaults) -> dic
 
 
 def update_job(store: Store, ref: str, body: Any, partial: bool, defaults: JobDefaults) -> dict:
+    """Replace a job's fields (`partial`: only those sent), keeping its ID and creation."""
     old = store.jobs.require(ref)
     fields = validate_job(body, defaults, base=old if partial else None)
     if not partial:
@@ -47,6 +50,7 @@ def update_job(store: Store, ref: str, body: Any, partial: bool, defaults: JobDe
 
 
 def copy_job(store: Store, ref: str, name: str | None, user: str) -> dict:
+    """A new job with another's fields, named `name` or `<name>-copy`."""
     old = store.jobs.require(ref)
     name = name or f"{old['name']}-copy"
     store.jobs.check_name_free(name)
@@ -71,53 +75,5 @@ def delete_job(store: Store, ref: str, force: bool) -> dict:
     return store.jobs.remove(job["id"])
 
 
-def check_unused(store: Store, owner: dict, force: bool) -> None:
-    """Refuse to delete what schedules target or what has runs going, unless forced; forcing
-    takes it out of its schedules."""
-    label = "Job" if owner["id"].startswith("J") else "Pipeline"
-    schedules = [s["name"] for s in schedules_using(store, owner["id"])]
-    if schedules and not force:
-        raise Conflict(
-            f"{label} '{owner['name']}' is a target of schedule(s) {', '.join(schedules)}; "
-            "use force=true.",
-            {"schedules": schedules},
-        )
-    if owner["id"] in store.runs.active_owners() and not force:
-        raise Conflict(
-            f"{label} '{owner['name']}' has runs in progress; cancel them or use force=true."
-        )
-    drop_target_everywhere(store, owner["id"])
-
-
 def _uses(pipeline: dict, job_id: str) -> bool:
     return any(step["job"] == job_id for step in pipeline["steps"])
-
-
-def list_runs(store: Store, owner: str | None, **filters: Any) -> Iterator[dict]:
-    return store.runs.select(store.owner_id(owner), **filters)
-
-
-def resolve_contexts(store: Store, names: Iterable[str]) -> dict[str, str]:
-    """Contents of the contexts a command names: by context ID, owner ID or owner name."""
-    found: dict[str, str] = {}
-    for name in names:
-        try:
-            found[name] = store.context(name)["content"]
-        except NotFound:
-            raise InvalidReference(
-                f"The reference $$({name}) matches no context, job or pipeline.",
-                {"reference": name},
-            ) from None
-        except Conflict as err:
-            raise InvalidReference(
-                f"The reference $$({name}) is ambiguous: {err.message}", {"reference": name}
-            ) from None
-    return found
-
-
-def list_contexts(store: Store, kind: str | None) -> list[dict]:
-    if kind not in (None, "job", "pipeline"):
-        raise ValidationError({"kind": "must be job or pipeline"})
-    owners = [*store.jobs] if kind != "pipeline" else []
-    owners += [*store.pipelines] if kind != "job" else []
-    return [store.context(ids.context_id(owner_id)) for owner_id in owners]

@@ -1,5 +1,5 @@
 """One table of what create, update, copy, delete and show mean for each kind of definition,
-so the Storage actor handles jobs, pipelines and schedules the same way."""
+so the Storage actor handles jobs, pipelines, schedules and webhooks the same way."""
 
 from __future__ import annotations
 
@@ -7,15 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
+from orchestrator.definitions import jobs, pipelines, schedules, webhooks
 from orchestrator.models.job import JobDefaults
-from orchestrator.store import operations as jobs
-from orchestrator.store import pipeline_ops as pipelines
-from orchestrator.store import schedule_ops as schedules
-from orchestrator.store import webhook_ops as webhooks
 
 
 @dataclass(frozen=True)
 class KindOps:
+    """The rules of one kind of definition, each called with the store first."""
+
     create: Callable  # (store, body, user) -> shown record
     update: Callable  # (store, ref, body, partial) -> shown record
     copy: Callable  # (store, ref, name, user) -> shown record
@@ -24,6 +23,7 @@ class KindOps:
 
 
 def kind_ops(defaults: JobDefaults) -> dict[str, KindOps]:
+    """The rules of every kind by its name; jobs are made with the configured `defaults`."""
     return {
         "job": KindOps(
             partial(jobs.create_job, defaults=defaults),
