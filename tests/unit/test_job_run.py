@@ -39,6 +39,8 @@ class Driven:
     def end_attempt(self, outcome: str = "exited", code: int | None = 0, error: str = "") -> None:
         """The latest attempt ends; its AttemptDone, told to the Supervisor, is handed on."""
         _, handle, on_done, _ = self.executor.attempts[-1]
+        if self.executor.outputs[-1] is not None:  # what the process printed, fed as it comes
+            self.executor.outputs[-1].write("stdout", b"said")
         result = AttemptResult(outcome, code, "said", "", False, T0, T0, error or None)
         handle.finish(result, on_done)
         done = self.supervisor.told[-1]
