@@ -58,7 +58,7 @@ class Reply(pykka.Future):
         self._ready.release()
 
 
-# Messages handled, per actor kind (class name): read by `/metrics` through `actors.census`.
+# Messages handled, per actor kind (class name): read by `/metrics` (`orchestrator.metrics.census`).
 HANDLED: dict[str, itertools.count] = {}
 _PYKKA_HANDLE = pykka.ThreadingActor._handle_receive
 

@@ -17,12 +17,12 @@ from typing import Any
 
 from actors import messages as m
 from actors.base import Actor
-from actors.timekeeper import Timekeeper
 from orchestrator.log import get_logger
 from orchestrator.models.fields import iso, now, parse_time
 from orchestrator.models.schedule import cron_of
 from orchestrator.scheduling.cron import Cron, CronError
 from orchestrator.scheduling.misfire import missed_fires
+from orchestrator.timekeeper import Timekeeper
 
 log = get_logger("orchestrator.schedule")
 

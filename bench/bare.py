@@ -144,7 +144,7 @@ def _serve(port: int, workdir: str) -> None:
 
     from aiohttp import web
 
-    from orchestrator.event_loop import factory
+    from orchestrator.startup.event_loop import factory
 
     name, make = factory(os.environ.get("ORCH_SERVER__EVENT_LOOP", "asyncio"))
     print(f"bare server on the {name} event loop", flush=True)

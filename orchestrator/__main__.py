@@ -1,5 +1,5 @@
 """`python -m orchestrator` runs the server, exactly like `orchestrator-server`."""
 
-from orchestrator.server import main
+from orchestrator.startup import main
 
 main(prog_name="orchestrator-server")

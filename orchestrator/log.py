@@ -85,7 +85,7 @@ class LevelCheckedLogger(structlog.stdlib.BoundLogger):
 
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:
-    """A logger in the "orchestrator" tree; names outside it (e.g. "actors.job_run") go under it."""
+    """A logger in the "orchestrator" tree; other names (e.g. "actors.pipeline_run") go under it."""
     if not name:
         name = ROOT
     elif name != ROOT and not name.startswith(ROOT + "."):

@@ -1,5 +1,5 @@
 """PyInstaller entry point of the `orchestrator-server` binary: the same code as the script."""
 
-from orchestrator.server import run
+from orchestrator.startup import run
 
 run()

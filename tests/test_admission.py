@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from actors.admission import Admission, ResourceLimits
+from orchestrator.runs.admission import Admission, ResourceLimits
 
 
 def run(run_id: str) -> dict:

@@ -8,8 +8,9 @@ import ast
 from pathlib import Path
 
 from actors import messages as m
-from actors import storage_audit, storage_principals
 from actors.storage import HANDLERS
+from actors.storage import audit as storage_audit
+from actors.storage import principals as storage_principals
 from tests.support import ROOT
 
 STORE = ROOT / "orchestrator" / "store"

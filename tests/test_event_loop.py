@@ -11,7 +11,7 @@ import pytest
 
 from orchestrator.config import load_config
 from orchestrator.errors import ConfigError
-from orchestrator.event_loop import factory, run
+from orchestrator.startup.event_loop import factory, run
 from tests.support import ServerProcess
 
 HAVE_UVLOOP = importlib.util.find_spec("uvloop") is not None

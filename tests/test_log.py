@@ -172,8 +172,8 @@ class TestConsole:
 
 class TestLoggers:
     def test_names_outside_the_tree_go_under_it(self, logs: LogControl) -> None:
-        """Module names like actors.job_run log as orchestrator.actors.job_run."""
-        get_logger("actors.job_run").info("started")
+        """Module names like actors.supervisor.job_run log as orchestrator.actors.job_run."""
+        get_logger("actors.supervisor.job_run").info("started")
         assert logs.buffer.query()[-1]["logger"] == "orchestrator.actors.job_run"
 
     def test_bound_fields_and_positional_arguments(self, logs: LogControl) -> None:

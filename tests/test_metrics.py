@@ -15,7 +15,6 @@ import pytest
 from actors import messages as m
 from actors.sampler import SamplerActor
 from actors.storage import StorageActor
-from actors.timekeeper import Timekeeper
 from orchestrator.definitions.pipelines import create_pipeline
 from orchestrator.definitions.schedules import create_schedule
 from orchestrator.metrics.counts import counts, percentile, recent, summary
@@ -23,6 +22,7 @@ from orchestrator.metrics.system import sample
 from orchestrator.models.fields import iso
 from orchestrator.models.job import JobDefaults
 from orchestrator.store.store import Store
+from orchestrator.timekeeper import Timekeeper
 from tests.metrics_helpers import NOW, add_job, add_run, open_store
 
 

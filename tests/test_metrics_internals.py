@@ -12,10 +12,10 @@ import pykka
 import pytest
 
 from actors.base import Actor
-from actors.census import census
 from actors.on_demand import OnDemandActor
 from orchestrator import __version__
 from orchestrator.gateway.openapi import build_document
+from orchestrator.metrics.census import census
 from orchestrator.metrics.prometheus import render
 from tests.api_helpers import make_job, run_and_wait
 from tests.metrics_helpers import families, open_store, value

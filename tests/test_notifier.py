@@ -14,7 +14,7 @@ import pytest
 from actors import messages as m
 from orchestrator.config import load_config
 from orchestrator.log import setup_logging
-from orchestrator.runtime import Runtime
+from orchestrator.startup.runtime import Runtime
 from orchestrator.store.health import StoreUnavailable
 from tests.webhook_receiver import Receiver
 

@@ -7,8 +7,8 @@ import threading
 import pykka
 import pytest
 
-from actors.backlog import Backlog, TooManyRuns
 from actors.on_demand import OnDemandActor
+from orchestrator.runs.backlog import Backlog, TooManyRuns
 
 
 class Recorder(OnDemandActor):

@@ -18,7 +18,7 @@ from orchestrator.gateway.keys import Services
 from orchestrator.gateway.openapi import build_document
 from orchestrator.gateway.openapi.access import sentence
 from orchestrator.log import setup_logging
-from orchestrator.runtime import Runtime
+from orchestrator.startup.runtime import Runtime
 from tests.openapi_helpers import EXPECTED_ROUTES, app_routes, documented, operations
 
 # What a writer may do beyond reading (the document's overview says so in words).

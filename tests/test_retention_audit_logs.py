@@ -12,14 +12,14 @@ import pytest
 
 from actors import messages as m
 from actors.storage import StorageActor
-from actors.storage_transfer import Retention
-from actors.timekeeper import Timekeeper
+from actors.storage.transfer import Retention
 from orchestrator import ids
 from orchestrator.config_schema import RetentionConfig
 from orchestrator.models.fields import iso
 from orchestrator.models.job import JobDefaults
 from orchestrator.store.retention import purge, purge_logs
 from orchestrator.store.store import Store
+from orchestrator.timekeeper import Timekeeper
 from tests.retention_helpers import NOW, add_run, open_store, owner, reopened
 
 

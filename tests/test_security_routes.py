@@ -19,7 +19,7 @@ from orchestrator.gateway.app import create_app
 from orchestrator.gateway.authorization import ADMIN, OPEN, READER, RULES, WRITER
 from orchestrator.gateway.keys import Services
 from orchestrator.log import setup_logging
-from orchestrator.runtime import Runtime
+from orchestrator.startup.runtime import Runtime
 from tests.security_helpers import add_account, in_seconds, new_key, send, sleep_until
 from tests.support import ADMIN_KEY, ServerProcess
 

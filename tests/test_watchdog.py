@@ -8,7 +8,7 @@ import sys
 import threading
 import time
 
-from orchestrator.watchdog import Watchdog
+from orchestrator.startup.watchdog import Watchdog
 from tests.support import ROOT
 
 
@@ -52,7 +52,7 @@ class TestDeadActor:
 
 SCRIPT = """
 import time
-from orchestrator.watchdog import Watchdog
+from orchestrator.startup.watchdog import Watchdog
 Watchdog({}, lambda: None).start().shutdown_begins(0.3)
 time.sleep(60)  # a stop that never finishes
 """

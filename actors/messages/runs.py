@@ -14,7 +14,9 @@ class RequestRun:
     record the run (`create`), reply it once committed, then admit it."""
 
     create: Any  # a storage CreateRun
-    reserved: bool = False  # the gateway holds a place for it in the backlog (actors/backlog.py)
+    reserved: bool = (
+        False  # the gateway holds a place for it in the backlog (orchestrator/runs/backlog.py)
+    )
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,9 @@ class Admit:
 
     run: dict[str, Any]
     owner: dict[str, Any]
-    reserved: bool = False  # the gateway holds a place for it in the backlog (actors/backlog.py)
+    reserved: bool = (
+        False  # the gateway holds a place for it in the backlog (orchestrator/runs/backlog.py)
+    )
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from cli.main import cli  # noqa: E402 - needs ROOT on sys.path first
-from orchestrator.server import main as server  # noqa: E402
+from orchestrator.startup import main as server  # noqa: E402
 
 PAGE = ROOT / "docs" / "cli-reference.md"
 PROGRAMS = (("orchestrator-cli", cli), ("orchestrator-server", server))

@@ -28,7 +28,7 @@ from orchestrator.execution.substitution import needs_delayed_expansion
 from orchestrator.execution.thread_watch import ThreadWatcher
 from orchestrator.execution.tree import ProcessTree, clear_leftovers, process_mark, tree_of
 from orchestrator.execution.users import JobUser
-from orchestrator.private_files import job_umask
+from orchestrator.startup.private_files import job_umask
 from orchestrator.threadpool import POOL
 
 log = logging.getLogger(__name__)

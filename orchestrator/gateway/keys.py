@@ -24,7 +24,7 @@ class Services:
     logs: LogControl
     sampler: Any = None  # the Sampler actor; without it, /metrics samples on the spot
     notifier: Any = None  # the Notifier actor; without it, webhook tests answer 503
-    backlog: Any = None  # actors.backlog.Backlog; without it, no limit on waiting runs
+    backlog: Any = None  # orchestrator.runs.backlog.Backlog; without it, no limit on waiting runs
     store_health: Any = None  # orchestrator.store.health.StoreHealth; /health reports it
     live: Any = None  # orchestrator.execution.live.LiveOutputs: output of the running attempts
 

@@ -3,7 +3,7 @@
 One document joins three sources asked at once: the Sampler's latest sample of the machine,
 Storage's counts of definitions and runs (and of its commits), and the Supervisor's running and
 queued runs; the actors' message counters and inbox depths are read on the spot
-(`actors.census`). The Prometheus text is the same document rendered for scrapers.
+(`orchestrator.metrics.census`). The Prometheus text is the same document rendered for scrapers.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Any
 from aiohttp import web
 
 from actors import messages as m
-from actors.census import census
 from orchestrator import __version__
 from orchestrator.errors import ValidationError
 from orchestrator.gateway.bridge import ask
@@ -22,6 +21,7 @@ from orchestrator.gateway.http import reply, services
 from orchestrator.gateway.keys import Services
 from orchestrator.gateway.routing import READER, Api
 from orchestrator.metrics import prometheus
+from orchestrator.metrics.census import census
 from orchestrator.metrics.system import sample as sample_now
 from orchestrator.models.fields import iso, now, parse_time
 

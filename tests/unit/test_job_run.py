@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from actors import messages as m
-from actors.job_run import JobRun, RunSettings
 from actors.storage import StorageActor
+from actors.supervisor.job_run import JobRun, RunSettings
 from orchestrator.execution.model import AttemptResult
 from orchestrator.models.job import JobDefaults
 from orchestrator.security.crypto import KeySource

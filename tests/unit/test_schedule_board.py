@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from actors import messages as m
-from actors.backlog import Backlog, TooManyRuns
-from actors.schedule_board import ScheduleBoard
 from actors.storage import StorageActor
+from actors.supervisor.schedule_board import ScheduleBoard
 from orchestrator.models.job import JobDefaults
+from orchestrator.runs.backlog import Backlog, TooManyRuns
 from orchestrator.security.crypto import KeySource
 from orchestrator.store.store import Store
 from tests.unit.conftest import FakeClock, Recorder

@@ -10,7 +10,7 @@ import pytest
 
 from actors import messages as m
 from actors.storage import HANDLERS, StorageActor
-from actors.storage_commit import FLUSH_DELAY
+from actors.storage.commit import FLUSH_DELAY
 from orchestrator.models.job import JobDefaults
 from orchestrator.security.crypto import KeySource
 from orchestrator.store.store import Store

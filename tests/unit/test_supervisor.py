@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from actors import messages as m
-from actors.job_run import RunSettings
 from actors.storage import StorageActor
 from actors.supervisor import SupervisorActor
+from actors.supervisor.job_run import RunSettings
 from orchestrator.execution.handle import Execution
 from orchestrator.models.job import JobDefaults
 from orchestrator.security.crypto import KeySource

@@ -25,7 +25,7 @@ RECORD = {
     "seq": 42,
     "time": TIME_EXAMPLE,
     "level": "info",
-    "logger": "actors.job_run",
+    "logger": "actors.supervisor.job_run",
     "message": "run started",
     "fields": {"run_id": "R0F3K8Z1M2N4Q", "job_id": "J7K2M9QXA"},
 }

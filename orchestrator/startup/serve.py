@@ -15,7 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
-from orchestrator import VERSION_DISPLAY, event_loop
+from orchestrator import VERSION_DISPLAY
 from orchestrator.config import Config
 from orchestrator.errors import OrchestratorError
 from orchestrator.gateway.app import create_app
@@ -23,9 +23,10 @@ from orchestrator.gateway.connections import make_runner
 from orchestrator.gateway.keys import Services
 from orchestrator.gateway.listening import CannotListen, bind
 from orchestrator.log import get_logger, setup_logging
-from orchestrator.watchdog import EXIT_MARGIN, Watchdog
+from orchestrator.startup import event_loop
+from orchestrator.startup.watchdog import EXIT_MARGIN, Watchdog
 
-log = get_logger("orchestrator.server")
+log = get_logger("orchestrator.startup")
 
 
 def serve_forever(config: Config, debug: bool) -> int:
@@ -54,7 +55,7 @@ def _start(config: Config, debug: bool, sock: socket.socket) -> int:
         print(f"error: cannot write logs in {config.log_dir}: {err}", file=sys.stderr)
         return 1
     from orchestrator.execution.users import protect_data_dir, resolve_run_as
-    from orchestrator.runtime import Runtime
+    from orchestrator.startup.runtime import Runtime
 
     try:
         job_user = resolve_run_as(config.execution.run_as)

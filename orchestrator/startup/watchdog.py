@@ -18,7 +18,7 @@ from typing import Any
 
 from orchestrator.log import get_logger
 
-log = get_logger("orchestrator.server")
+log = get_logger("orchestrator.startup")
 INTERVAL = 0.5  # seconds between looks at the core actors
 EXIT_MARGIN = 20.0  # seconds past the grace and kill grace (the actors' own stop) before exit
 

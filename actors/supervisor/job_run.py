@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from actors import messages as m
-from actors.timekeeper import Timekeeper
 from orchestrator import ids
 from orchestrator.errors import InvalidReference
 from orchestrator.execution.live import LiveOutputs, RunOutput
@@ -26,6 +25,7 @@ from orchestrator.models.context import context_from_run
 from orchestrator.models.fields import iso, now
 from orchestrator.models.run import RunState, attempt_record
 from orchestrator.runs.states import check_run, finish
+from orchestrator.timekeeper import Timekeeper
 
 EMPTY_OUTPUT = {"stdout": "", "stderr": "", "truncated": False}
 _OUTCOME_STATE = {

@@ -4,7 +4,7 @@ It is a writer, not a rule book: each message type has one handler, registered i
 from the modules of its aggregate (definitions, runs, schedules, principals, audit, webhooks,
 metrics, transfer); the rules those handlers apply live in the domain (`orchestrator.definitions`,
 `orchestrator.runs`, `orchestrator.models`). When it commits, and how it survives a failed
-commit, is `actors.storage_commit`; whether a message is committed before its reply is declared
+commit, is `actors.storage.commit`; whether a message is committed before its reply is declared
 on the message class (`actors.messages.channel`).
 """
 
@@ -13,15 +13,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from actors import storage_audit as audit
-from actors import storage_definitions as definitions
-from actors import storage_metrics as metrics
-from actors import storage_principals as principals
-from actors import storage_runs as runs
-from actors import storage_schedules as schedules
-from actors import storage_transfer as transfer
-from actors import storage_webhooks as webhooks
-from actors.storage_commit import CommittingActor
+from actors.storage import (
+    audit,
+    definitions,
+    metrics,
+    principals,
+    runs,
+    schedules,
+    transfer,
+    webhooks,
+)
+from actors.storage.commit import CommittingActor
 from orchestrator.definitions.kinds import kind_ops
 from orchestrator.models.job import JobDefaults
 from orchestrator.security.principals import Principals

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from orchestrator.log import get_logger
 
-log = get_logger("orchestrator.server")
+log = get_logger("orchestrator.startup")
 PRIVATE_MASK = 0o077
 _started_with: int | None = None
 

@@ -17,7 +17,7 @@ from orchestrator import VERSION_DISPLAY
 from orchestrator.config import Config, load_config, parse_assignment
 from orchestrator.errors import OrchestratorError
 from orchestrator.log import setup_logging
-from orchestrator.private_files import keep_private
+from orchestrator.startup.private_files import keep_private
 
 LEVELS = click.Choice(["debug", "info", "warning", "error"], case_sensitive=False)
 
@@ -81,7 +81,7 @@ def main(
 @click.pass_obj
 def serve(obj: tuple[Config, bool]) -> None:
     """Start the server (the default command)."""
-    from orchestrator.serve import serve_forever
+    from orchestrator.startup.serve import serve_forever
 
     config, debug = obj
     sys.exit(serve_forever(config, debug))
@@ -93,8 +93,8 @@ def serve(obj: tuple[Config, bool]) -> None:
 @click.pass_obj
 def init(obj: tuple[Config, bool], admin_password: str | None, admin_api_key: str | None) -> None:
     """Create the data directory, the store and the admin user, then exit."""
-    from orchestrator.runtime import Runtime
-    from orchestrator.serve import announce_admin
+    from orchestrator.startup.runtime import Runtime
+    from orchestrator.startup.serve import announce_admin
 
     config, debug = obj
     logs = _logs(config, debug)

@@ -10,7 +10,7 @@ import pykka
 
 from actors import messages as m
 from actors.base import DEFERRED, ask_later
-from actors.job_run import JobRun
+from actors.supervisor.job_run import JobRun
 from orchestrator.errors import Conflict, NotFound
 from orchestrator.execution.leftovers import stop_leftovers
 from orchestrator.log import get_logger

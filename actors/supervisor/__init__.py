@@ -15,17 +15,17 @@ from collections import Counter
 from typing import Any
 
 from actors import messages as m
-from actors import supervisor_requests as requests
-from actors.admission import Admission, ResourceLimits
-from actors.backlog import Backlog
 from actors.base import DeferringActor
-from actors.job_run import JobRun, RunSettings
 from actors.pipeline_run import PipelineRunActor
-from actors.schedule_board import ScheduleBoard
+from actors.supervisor import requests
+from actors.supervisor.job_run import JobRun, RunSettings
+from actors.supervisor.schedule_board import ScheduleBoard
 from orchestrator.errors import Conflict, NotFound, Unavailable
 from orchestrator.log import get_logger
 from orchestrator.models.fields import now, parse_time
 from orchestrator.models.run import RunState
+from orchestrator.runs.admission import Admission, ResourceLimits
+from orchestrator.runs.backlog import Backlog
 from orchestrator.runs.states import ForbiddenTransition, finish
 
 log = get_logger("orchestrator.supervisor")

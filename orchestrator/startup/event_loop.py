@@ -18,7 +18,7 @@ from orchestrator.errors import ConfigError
 from orchestrator.log import get_logger
 
 CHOICES = ("auto", "asyncio", "uvloop")
-log = get_logger("orchestrator.server")
+log = get_logger("orchestrator.startup")
 
 
 def factory(choice: str) -> tuple[str, Callable[[], asyncio.AbstractEventLoop] | None]:

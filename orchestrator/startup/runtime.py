@@ -13,16 +13,13 @@ from typing import Any
 import pykka
 
 from actors import messages as m
-from actors.admission import ResourceLimits
-from actors.backlog import Backlog
 from actors.base import Address
-from actors.job_run import RunSettings
 from actors.notifier import NotifierActor
 from actors.sampler import SamplerActor
 from actors.storage import StorageActor
-from actors.storage_transfer import Retention
+from actors.storage.transfer import Retention
 from actors.supervisor import SupervisorActor
-from actors.timekeeper import Timekeeper
+from actors.supervisor.job_run import RunSettings
 from orchestrator.config import Config
 from orchestrator.execution.live import LiveOutputs
 from orchestrator.execution.local import Launch, LocalExecutor
@@ -31,13 +28,16 @@ from orchestrator.gateway.waiting import RunWaiters
 from orchestrator.log import get_logger
 from orchestrator.models.fields import now
 from orchestrator.models.job import JobDefaults
-from orchestrator.private_files import warn_if_shared
+from orchestrator.runs.admission import ResourceLimits
+from orchestrator.runs.backlog import Backlog
 from orchestrator.security.rotation import finish_pending_rotation, key_source
 from orchestrator.security.secrets import API_KEY_PREFIX, hash_password, new_password, new_token
+from orchestrator.startup.private_files import warn_if_shared
 from orchestrator.store.damage import open_store
 from orchestrator.store.lock import DataLock
+from orchestrator.timekeeper import Timekeeper
 
-log = get_logger("orchestrator.runtime")
+log = get_logger("orchestrator.startup.runtime")
 STOP_TIMEOUT = 10.0  # seconds an actor gets to stop before the process goes on without it
 
 
