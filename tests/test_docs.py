@@ -95,7 +95,7 @@ class TestTechnicalDocumentation:
         )
         assert done.returncode == 0, done.stderr
         assert "warning" not in done.stderr
-        for page in ("index.html", "orchestrator/server.html", "actors/supervisor.html"):
+        for page in ("index.html", "orchestrator/startup.html", "actors/supervisor.html"):
             assert (tmp_path / page).is_file(), page
         assert (tmp_path / "cli" / "main.html").is_file()
 
