@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -110,7 +111,13 @@ class TestRunWait:
         job = make_job(server, tmp_path, gated("step1", gate, "echo step2; sleep 1; echo step3"))
         child = spawn(server, tmp_path, "jobs", "run", job["id"], "--wait")
         assert child.stdout.readline() == "step1\n"
-        runs = server.request("GET", f"/runs?owner={job['id']}")[1]["items"]
+        # The output is read straight from the running attempt; the run's record says
+        # `running` once the Supervisor has noted the process start (milliseconds later).
+        deadline = time.monotonic() + 10
+        while (runs := server.request("GET", f"/runs?owner={job['id']}")[1]["items"])[0][
+            "state"
+        ] != "running" and time.monotonic() < deadline:
+            time.sleep(0.02)
         assert runs[0]["state"] == "running"
         gate.touch()
         rest, errors = child.communicate(timeout=60)

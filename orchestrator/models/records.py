@@ -83,6 +83,7 @@ class Job(Definition, TypedDict, total=False):  # TypedDict again: pdoc needs it
     env: dict[str, str]
     secret_env: dict[str, str]
     max_concurrent: int
+    max_output_bytes: int | None
     context_id: str
 
 
