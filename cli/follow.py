@@ -17,7 +17,6 @@ import click
 
 from cli.client import ApiClient, path
 from cli.live import OutputStream, Printer
-from cli.pipeline_follow import stream_pipeline
 from cli.state import State
 from cli.table import seconds
 from cli.waiting import is_finished, report, verdict, wait_for_run
@@ -49,13 +48,10 @@ def final_line(run: Mapping[str, Any]) -> str:
 
 
 def stream_output(client: ApiClient, run: Mapping[str, Any], deadline: float | None) -> None:
-    """Print the run's output as it comes until it ends or `deadline` passes; a pipeline run's
-    through its steps' runs (cli/pipeline_follow.py)."""
+    """Print the run's output as it comes until it ends or `deadline` passes. A pipeline run's
+    stream carries every step's output, each event naming its step (printed as `[step] text`)."""
     printer = Printer(sys.stdout, sys.stderr)
     try:
-        if run.get("kind") == "pipeline":
-            stream_pipeline(client, run, deadline, printer)
-            return
         for name, event in OutputStream(client, str(run["id"]), deadline):
             if name == "output":
                 printer.write(event)

@@ -152,6 +152,22 @@ class TestRunWait:
         assert lines[-1].startswith("succeeded R")
         assert result.stderr == "[a] careful\n"
 
+    def test_pipeline_streams_mid_run(self, cli: Cli, server: ServerProcess, tmp_path: Path):
+        """A step's first line is printed while the pipeline runs; the next step's follow."""
+        gate = tmp_path / "go"
+        first = make_job(server, tmp_path, gated("one", gate, "echo two"))
+        second = make_job(server, tmp_path, "echo three")
+        pipeline = make_pipeline(cli, f"a={first['id']}", f"b={second['id']}:a")
+        child = spawn(server, tmp_path, "pipelines", "run", pipeline["id"], "--wait")
+        assert child.stdout.readline() == "[a] one\n"
+        runs = server.request("GET", f"/runs?owner={pipeline['id']}")[1]["items"]
+        assert runs[0]["state"] == "running"
+        gate.touch()
+        rest, errors = child.communicate(timeout=60)
+        assert child.returncode == 0, errors
+        assert rest.splitlines()[:2] == ["[a] two", "[b] three"]
+        assert rest.splitlines()[-1].startswith(f"succeeded {runs[0]['id']} in ")
+
 
 class TestInterrupt:
     """Ctrl-C stops the reading, not the run, and says how to cancel it."""

@@ -4,6 +4,7 @@
 on the Storage thread after every commit; once the gateway's loop runs (`attach`), it hops onto
 the loop only for a finished run someone may wait for, so a run costs one wake-up of the loop
 however many requests wait.
+Output streams may also `watch` a run: they are called after each commit that writes it.
 A request says it is about to act (start or cancel a run) before it learns the run's ID; a run
 that ends in that gap is kept aside until the request looks for it, so no end can slip by.
 """
@@ -11,6 +12,8 @@ that ends in that gap is kept aside until the request looks for it, so no end ca
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -29,6 +32,8 @@ class RunWaiters:
         self.futures: dict[str, list[asyncio.Future]] = {}
         self.acting = 0  # requests between "about to act" and "learnt the run's ID"
         self.early: dict[str, dict] = {}  # runs that ended while `acting` was above zero
+        self.watch_lock = threading.Lock()  # `watchers` is read on Storage's thread
+        self.watchers: dict[str, list[Callable[[], None]]] = {}
 
     def attach(self, loop: asyncio.AbstractEventLoop | None, storage: Any = None) -> None:
         """Wake `loop` from now on (None: stop), asking `storage` for runs whose wait ends."""
@@ -39,12 +44,37 @@ class RunWaiters:
         loop = self.loop
         if loop is None or not isinstance(message, m.Committed):
             return
+        if self.watchers:
+            self._tell_watchers(message.runs)
         for run in message.runs:
             if run["state"] in TERMINAL and (self.acting or run["id"] in self.futures):
                 try:
                     loop.call_soon_threadsafe(self._arrived, run)
                 except RuntimeError:  # the loop closed meanwhile: nobody waits any more
                     return
+
+    def watch(self, run_id: str, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call `listener()` on Storage's thread (it must not block) after each commit that
+        writes run `run_id`; answers the call that ends the watch."""
+        with self.watch_lock:
+            self.watchers.setdefault(run_id, []).append(listener)
+
+        def stop() -> None:
+            with self.watch_lock:
+                listeners = self.watchers.get(run_id, [])
+                if listener in listeners:
+                    listeners.remove(listener)
+                if not listeners:
+                    self.watchers.pop(run_id, None)
+
+        return stop
+
+    def _tell_watchers(self, runs: tuple[dict[str, Any], ...]) -> None:
+        with self.watch_lock:
+            listeners = [w for run in runs for w in self.watchers.get(run["id"], ())]
+        for listener in listeners:
+            with contextlib.suppress(RuntimeError):  # its loop closed: nobody follows any more
+                listener()
 
     def _arrived(self, run: dict[str, Any]) -> None:
         futures = self.futures.get(run["id"])

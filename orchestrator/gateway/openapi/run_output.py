@@ -24,9 +24,10 @@ OFFSET = param(
 LAST_EVENT_ID = param(
     "last_event_id",
     "query",
-    {"type": "string", "pattern": r"^o\d+\.e\d+$"},
+    {"type": "string", "pattern": r"^(o\d+\.e\d+|R\w+:o\d+\.e\d+(,R\w+:o\d+\.e\d+)*)$"},
     "Resume after this event id (for clients that cannot send the `Last-Event-ID` header, "
-    "which does the same).",
+    "which does the same): `o<bytes>.e<bytes>` for a job run, `<step run ID>:o<bytes>.e<bytes>` "
+    "joined by commas for a pipeline run.",
     example="o1024.e0",
 )
 CAP = (
@@ -71,7 +72,12 @@ def paths() -> dict[str, Any]:
                 "misses nothing and gets nothing twice. Once the run has ended and everything "
                 'was sent, one `end` event (`{"state", "exit_code", "run_id"}`) and the stream '
                 "closes; a finished run replays and ends at once. A comment line every 15 "
-                f"seconds keeps the connection alive. {CAP}",
+                "seconds keeps the connection alive. For a pipeline run, the stream carries "
+                "every step's output as it is written, each `output` event naming its step and "
+                'step run (`{"stream", "text", "time", "step", "run_id"}`); its `id` is then '
+                "the position in each step run (`<run ID>:o<bytes>.e<bytes>` joined by commas; "
+                "a step run it does not name resumes from its start), and `end` comes once the "
+                f"pipeline run has ended, with the pipeline run's state. {CAP}",
                 {
                     "200": {
                         "description": "An event stream that ends with the run.",
