@@ -111,6 +111,28 @@ class Actor(pykka.ThreadingActor):
         next(self._handled)
         return _PYKKA_HANDLE(self, message)
 
+    def _deliver(self, envelope: Any) -> None:
+        """Handle one envelope as pykka's loop does: reply, or report the failure (a failed
+        tell stops the actor, as in pykka); a `DEFERRED` answer is given later by the actor.
+        Every loop of ours (the deferring one, Storage's, the pooled one) delivers through
+        this, so they differ only in what they note around it."""
+        try:
+            response = self._handle_receive(envelope.message)
+            if envelope.reply_to is not None and response is not DEFERRED:
+                envelope.reply_to.set(response)
+        except Exception:
+            if envelope.reply_to is not None:
+                envelope.reply_to.set_exception()
+            else:
+                self._handle_failure(*sys.exc_info())
+                try:
+                    self.on_failure(*sys.exc_info())
+                except Exception:  # noqa: BLE001 - as pykka: report it, the actor is stopped
+                    self._handle_failure(*sys.exc_info())
+        except BaseException:  # noqa: BLE001 - as pykka: stop everything
+            self._stop()
+            pykka.ActorRegistry.stop_all()
+
     def take_address(self, address: Address) -> None:
         """Receive at `address` (call in `__init__`, after `super().__init__()`)."""
         self.actor_inbox = self.actor_ref.actor_inbox = address.inbox
@@ -165,19 +187,4 @@ class DeferringActor(Actor):
         while not self.actor_stopped.is_set():
             envelope = self.actor_inbox.get()
             self.reply_to = envelope.reply_to
-            try:
-                response = self._handle_receive(envelope.message)
-                if envelope.reply_to is not None and response is not DEFERRED:
-                    envelope.reply_to.set(response)
-            except Exception:
-                if envelope.reply_to is not None:
-                    envelope.reply_to.set_exception()
-                else:
-                    self._handle_failure(*sys.exc_info())
-                    try:
-                        self.on_failure(*sys.exc_info())
-                    except Exception:  # noqa: BLE001
-                        self._handle_failure(*sys.exc_info())
-            except BaseException:  # noqa: BLE001 - as pykka: stop everything
-                self._stop()
-                pykka.ActorRegistry.stop_all()
+            self._deliver(envelope)

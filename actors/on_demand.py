@@ -14,12 +14,9 @@ thread-owning actor (Storage) is fine.
 from __future__ import annotations
 
 import queue
-import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
-
-from pykka import ActorRegistry
 
 from actors.base import Actor
 
@@ -92,19 +89,4 @@ class OnDemandActor(Actor):
 
     def _handle(self, envelope: Any) -> None:
         """One message, as pykka's loop handles it: reply, or report a failure."""
-        try:
-            response = self._handle_receive(envelope.message)
-            if envelope.reply_to is not None:
-                envelope.reply_to.set(response)
-        except Exception:
-            if envelope.reply_to is not None:
-                envelope.reply_to.set_exception()
-            else:
-                self._handle_failure(*sys.exc_info())
-                try:
-                    self.on_failure(*sys.exc_info())
-                except Exception:
-                    self._handle_failure(*sys.exc_info())
-        except BaseException:
-            self._stop()
-            ActorRegistry.stop_all()
+        self._deliver(envelope)

@@ -142,6 +142,20 @@ class LogControl:
 _active: LogControl | None = None
 
 
+def logs_for(config: Any, debug: bool = False) -> LogControl:
+    """Logging as a server configuration's `logging` section says (every server command)."""
+    lg = config.logging
+    return setup_logging(
+        config.log_dir,
+        lg.level,
+        lg.console,
+        debug,
+        lg.buffer_size,
+        lg.file_max_bytes,
+        lg.file_backups,
+    )
+
+
 def setup_logging(
     log_dir: Path,
     level: str = "info",

@@ -3,27 +3,14 @@ so no gateway module imports `orchestrator.store`."""
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
 import pytest
 
 from orchestrator.errors import ValidationError
 from orchestrator.gateway.http import check_limit
 from tests.support import ROOT
+from tests.test_domain_layers import imported_modules
 
 GATEWAY = ROOT / "orchestrator" / "gateway"
-
-
-def imported_modules(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module)
-        elif isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-    return found
 
 
 class TestLayers:

@@ -172,9 +172,9 @@ class TestConsole:
 
 class TestLoggers:
     def test_names_outside_the_tree_go_under_it(self, logs: LogControl) -> None:
-        """Module names like actors.supervisor.job_run log as orchestrator.actors.job_run."""
+        """A module name outside the tree (actors.supervisor.job_run) logs under "orchestrator."."""
         get_logger("actors.supervisor.job_run").info("started")
-        assert logs.buffer.query()[-1]["logger"] == "orchestrator.actors.job_run"
+        assert logs.buffer.query()[-1]["logger"] == "orchestrator.actors.supervisor.job_run"
 
     def test_bound_fields_and_positional_arguments(self, logs: LogControl) -> None:
         """Bound context joins each record's fields; %-style arguments are formatted."""

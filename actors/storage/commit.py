@@ -16,7 +16,6 @@ what changed (`Committed`). A failed commit never stops the actor:
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -61,18 +60,7 @@ class CommittingActor(Actor):
         while not self.actor_stopped.is_set():
             envelope = self.actor_inbox.get()
             self.asked = envelope.reply_to is not None
-            try:
-                response = self._handle_receive(envelope.message)
-                if envelope.reply_to is not None:
-                    envelope.reply_to.set(response)
-            except Exception:
-                if envelope.reply_to is not None:
-                    envelope.reply_to.set_exception()
-                else:
-                    self._handle_failure(*sys.exc_info())
-            except BaseException:  # noqa: BLE001 - as pykka: stop everything
-                pykka.ActorRegistry.stop_all(block=False)
-                raise
+            self._deliver(envelope)
 
     def handle(self, message: Any) -> Any:
         raise NotImplementedError

@@ -28,12 +28,11 @@ from orchestrator.gateway.routing import READER, Api
 from orchestrator.gateway.run_output import OutputSource, output_source
 from orchestrator.gateway.stream_events import (
     KEEP_ALIVE,
-    PIECE,
     RECHECK,
     KeepAlive,
     Wakeup,
     end_event,
-    output_event,
+    send_pieces,
 )
 from orchestrator.log import get_logger
 
@@ -57,16 +56,7 @@ async def _send_new(
     response: web.StreamResponse, source: OutputSource, cursor: dict[str, int]
 ) -> None:
     """Send what each stream holds past the cursor, piece by piece, moving the cursor."""
-    for stream in STREAMS:
-        while True:
-            data, after = source.read(stream, cursor[stream], PIECE)
-            if after == cursor[stream]:
-                break
-            cursor[stream] = after
-            when = source.live.time_at(stream, after) if source.live is not None else None
-            text = data.decode("utf-8", errors="replace")
-            event_id = f"o{cursor['stdout']}.e{cursor['stderr']}"
-            await response.write(output_event(event_id, {"stream": stream, "text": text}, when))
+    await send_pieces(response, source, cursor, lambda: f"o{cursor['stdout']}.e{cursor['stderr']}")
 
 
 async def _follow_job(

@@ -25,12 +25,11 @@ from orchestrator.gateway.bridge import ask
 from orchestrator.gateway.http import services
 from orchestrator.gateway.run_output import OutputSource, output_source
 from orchestrator.gateway.stream_events import (
-    PIECE,
     RECHECK,
     KeepAlive,
     Wakeup,
     end_event,
-    output_event,
+    send_pieces,
 )
 from orchestrator.log import get_logger
 from orchestrator.models.run import TERMINAL
@@ -134,18 +133,9 @@ class PipelineFollower:
 
     async def send(self, step: StepRun, source: OutputSource) -> None:
         """Send what the step run holds past its cursor, tagged with its step and run."""
-        cursor = self.cursors[step.run_id]
-        for stream in STREAMS:
-            while True:
-                data, after = source.read(stream, cursor[stream], PIECE)
-                if after == cursor[stream]:
-                    break
-                cursor[stream] = after
-                when = source.live.time_at(stream, after) if source.live is not None else None
-                text = data.decode("utf-8", errors="replace")
-                tags = {"step": step.step_id, "run_id": step.run_id}
-                piece = {"stream": stream, "text": text, **tags}
-                await self.response.write(output_event(cursor_id(self.cursors), piece, when))
+        tags = {"step": step.step_id, "run_id": step.run_id}
+        cursor, cursors = self.cursors[step.run_id], self.cursors
+        await send_pieces(self.response, source, cursor, lambda: cursor_id(cursors), tags)
         step.done = step.done or source.complete
 
     async def follow(self) -> None:

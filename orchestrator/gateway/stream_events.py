@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from aiohttp import web
 
@@ -65,3 +67,23 @@ def end_event(run_id: str, run: dict) -> bytes:
     """The `end` event: the run's final state and exit code."""
     end = {"state": str(run["state"]), "exit_code": run.get("exit_code"), "run_id": run_id}
     return f"event: end\ndata: {json.dumps(end)}\n\n".encode()
+
+
+async def send_pieces(
+    response: web.StreamResponse,
+    source: Any,
+    cursor: dict[str, int],
+    event_id: Callable[[], str],
+    tags: dict[str, str] | None = None,
+) -> None:
+    """Send what each stream of `source` holds past `cursor`, piece by piece, moving the
+    cursor; each event's id is `event_id()` after the move, its data tagged with `tags`."""
+    for stream in ("stdout", "stderr"):
+        while True:
+            data, after = source.read(stream, cursor[stream], PIECE)
+            if after == cursor[stream]:
+                break
+            cursor[stream] = after
+            when = source.live.time_at(stream, after) if source.live is not None else None
+            piece = {"stream": stream, "text": data.decode("utf-8", errors="replace")}
+            await response.write(output_event(event_id(), {**piece, **(tags or {})}, when))

@@ -16,7 +16,7 @@ import click
 from orchestrator import VERSION_DISPLAY
 from orchestrator.config import Config, load_config, parse_assignment
 from orchestrator.errors import OrchestratorError
-from orchestrator.log import setup_logging
+from orchestrator.log import logs_for
 from orchestrator.startup.private_files import keep_private
 
 LEVELS = click.Choice(["debug", "info", "warning", "error"], case_sensitive=False)
@@ -97,7 +97,7 @@ def init(obj: tuple[Config, bool], admin_password: str | None, admin_api_key: st
     from orchestrator.startup.serve import announce_admin
 
     config, debug = obj
-    logs = _logs(config, debug)
+    logs = logs_for(config, debug)
     try:
         runtime = Runtime(config)
     except OrchestratorError as err:
@@ -128,7 +128,7 @@ def rotate_key(obj: tuple[Config, bool]) -> None:
     from orchestrator.store.lock import DataLock
 
     config, debug = obj
-    logs = _logs(config, debug)
+    logs = logs_for(config, debug)
     source = key_source(config)
     lock = DataLock(config.data_dir)
     try:
@@ -164,19 +164,6 @@ def check_config(obj: tuple[Config, bool]) -> None:
     except OrchestratorError as err:
         raise click.ClickException(err.message) from None
     click.echo(yaml.safe_dump(obj[0].to_dict(), sort_keys=False).rstrip())
-
-
-def _logs(config: Config, debug: bool):
-    lg = config.logging
-    return setup_logging(
-        config.log_dir,
-        lg.level,
-        lg.console,
-        debug,
-        lg.buffer_size,
-        lg.file_max_bytes,
-        lg.file_backups,
-    )
 
 
 def run() -> None:  # pragma: no cover - console entry point

@@ -22,7 +22,7 @@ from orchestrator.gateway.app import create_app
 from orchestrator.gateway.connections import make_runner
 from orchestrator.gateway.keys import Services
 from orchestrator.gateway.listening import CannotListen, bind
-from orchestrator.log import get_logger, setup_logging
+from orchestrator.log import get_logger, logs_for
 from orchestrator.startup import event_loop
 from orchestrator.startup.watchdog import EXIT_MARGIN, Watchdog
 
@@ -40,17 +40,8 @@ def serve_forever(config: Config, debug: bool) -> int:
 
 
 def _start(config: Config, debug: bool, sock: socket.socket) -> int:
-    lg = config.logging
     try:
-        logs = setup_logging(
-            config.log_dir,
-            lg.level,
-            lg.console,
-            debug,
-            lg.buffer_size,
-            lg.file_max_bytes,
-            lg.file_backups,
-        )
+        logs = logs_for(config, debug)
     except OSError as err:
         print(f"error: cannot write logs in {config.log_dir}: {err}", file=sys.stderr)
         return 1
