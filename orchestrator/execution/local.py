@@ -22,7 +22,14 @@ from datetime import UTC, datetime
 from orchestrator.execution.environment import inherited
 from orchestrator.execution.handle import DoneCallback, Execution
 from orchestrator.execution.live import RunOutput
-from orchestrator.execution.model import AttemptResult, AttemptSpec, Outcome, describe_timeout
+from orchestrator.execution.model import (
+    AttemptResult,
+    AttemptSpec,
+    Outcome,
+    describe_timeout,
+    local_worker,
+    local_workers,
+)
 from orchestrator.execution.output import Pipe, Watcher
 from orchestrator.execution.substitution import needs_delayed_expansion
 from orchestrator.execution.thread_watch import ThreadWatcher
@@ -53,6 +60,10 @@ class LocalExecutor:
 
     def __init__(self, launch: Launch | None = None) -> None:
         self.launch = launch or default_launch()
+
+    def workers(self) -> dict:
+        """The workers this executor runs attempts on, as `GET /system/workers` shows them."""
+        return local_workers()
 
     def start(
         self,
@@ -139,6 +150,7 @@ class _Attempt:
             started_at=self.started_at,
             finished_at=datetime.now(UTC),
             error=error,
+            worker=local_worker(),
         )
         self.handle.finish(result, self.on_done)
 

@@ -23,6 +23,7 @@ class Attempt(TypedDict, total=False):
     exit_code: int | None
     outcome: str
     error: str | None
+    worker: dict | None  # {"name", "host"} of the worker that ran it
 
 
 class StepRun(TypedDict, total=False):

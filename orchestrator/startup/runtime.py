@@ -103,6 +103,7 @@ class Runtime:
             notifier=self.notifier,
             live=self.live_outputs,
         )
+        self.executor = settings.executor  # the gateway asks it which workers there are
         limits = ResourceLimits(execution.max_cpu_percent, execution.min_free_memory_mb)
         self.backlog = Backlog(execution.max_queued_runs)
         self.supervisor = SupervisorActor.start(
