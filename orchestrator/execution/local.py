@@ -14,6 +14,7 @@ import errno
 import functools
 import logging
 import os
+import socket
 import subprocess
 import time
 from collections.abc import Callable
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 WINDOWS = os.name == "nt"
 # After SIGKILL the pipes close at once, unless a process that left the group holds them.
 DRAIN_AFTER_KILL = 1.0
+HERE = {"name": "local", "host": socket.gethostname()}  # where local attempts run
 
 
 class Launch:
@@ -139,6 +141,7 @@ class _Attempt:
             started_at=self.started_at,
             finished_at=datetime.now(UTC),
             error=error,
+            worker=HERE,
         )
         self.handle.finish(result, self.on_done)
 
