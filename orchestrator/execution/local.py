@@ -14,6 +14,7 @@ import errno
 import functools
 import logging
 import os
+import socket
 import subprocess
 import time
 from collections.abc import Callable
@@ -27,7 +28,6 @@ from orchestrator.execution.model import (
     AttemptSpec,
     Outcome,
     describe_timeout,
-    local_worker,
     local_workers,
 )
 from orchestrator.execution.output import Pipe, Watcher
@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 WINDOWS = os.name == "nt"
 # After SIGKILL the pipes close at once, unless a process that left the group holds them.
 DRAIN_AFTER_KILL = 1.0
+HERE = {"name": "local", "host": socket.gethostname()}  # where local attempts run
 
 
 class Launch:
@@ -150,7 +151,7 @@ class _Attempt:
             started_at=self.started_at,
             finished_at=datetime.now(UTC),
             error=error,
-            worker=local_worker(),
+            worker=HERE,
         )
         self.handle.finish(result, self.on_done)
 

@@ -31,6 +31,8 @@ class AttemptSpec:
     max_output_bytes: int = 1024 * 1024
     kill_grace: float = 5.0
     secrets: tuple[str, ...] = ()  # values masked as `***` in the output
+    # What a worker must offer to run it (e.g. {"gpu": 1}); only the Dask executor places by it.
+    resources: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class AttemptResult:
     started_at: datetime
     finished_at: datetime
     error: str | None = None
-    worker: dict | None = None  # where it ran: {"name", "host"}, or None if unknown
+    worker: dict | None = None  # where it ran: {"name", "host"}
 
     @property
     def duration(self) -> float:

@@ -23,7 +23,7 @@ class Attempt(TypedDict, total=False):
     exit_code: int | None
     outcome: str
     error: str | None
-    worker: dict | None  # {"name", "host"} of the worker that ran it
+    worker: dict | None  # where it ran: {"name", "host"}
 
 
 class StepRun(TypedDict, total=False):
