@@ -16,7 +16,7 @@ from cli.definitions import (
     runs_command,
 )
 from cli.fields import description_option, enabled_option, file_option, name_option, tag_option
-from cli.params import parse_pairs
+from cli.params import parse_pairs, parse_resources
 from cli.state import State, pass_state
 from cli.table import Column, seconds, when
 
@@ -32,6 +32,7 @@ JOB_ORDER = (
     "retry_delay",
     "max_concurrent",
     "max_output_bytes",
+    "resources",
     "env",
     "secret_env",
     "tags",
@@ -82,6 +83,15 @@ _OPTIONS = [
         metavar="K=V",
         callback=parse_pairs,
         help="Secret environment variable, encrypted at rest (repeatable).",
+    ),
+    click.option(
+        "--resource",
+        "resources",
+        multiple=True,
+        metavar="NAME=N",
+        callback=parse_resources,
+        help="Worker resource each attempt needs, e.g. gpu=1 (Dask executor; repeatable; "
+        "replaces the whole set on update).",
     ),
     tag_option(),
     description_option(),

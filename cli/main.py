@@ -32,6 +32,7 @@ from cli import (
     transfer,
     users,
     webhooks,
+    workers,
 )
 from cli.client import ApiError
 from cli.errors import Failure
@@ -190,6 +191,7 @@ cli.add_command(transfer.export)
 cli.add_command(transfer.import_command)
 cli.add_command(backup.backup)
 cli.add_command(retention.system)
+cli.add_command(workers.workers)
 
 
 def _late_output(ctx: click.Context, param: click.Parameter, value: str | None) -> None:

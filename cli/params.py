@@ -40,6 +40,23 @@ def parse_pairs(
     return pairs
 
 
+def parse_resources(
+    ctx: click.Context | None, param: click.Parameter | None, values: tuple[str, ...]
+) -> dict[str, float] | None:
+    """Click callback: `NAME=AMOUNT` worker resources (repeatable), amounts as numbers."""
+    pairs = parse_pairs(ctx, param, values)
+    if pairs is None:
+        return None
+    resources: dict[str, float] = {}
+    for name, text in pairs.items():
+        try:
+            amount = float(text)
+        except ValueError:
+            raise click.BadParameter(f"{name}: {text!r} is not a number", ctx, param) from None
+        resources[name] = int(amount) if amount.is_integer() else amount
+    return resources
+
+
 class TimeType(click.ParamType):
     """A point in time as ISO 8601 text with its offset.
 

@@ -14,7 +14,7 @@ from cli.state import State, pass_state
 from cli.states import RUN_STATES
 from cli.table import Column, seconds, when
 from cli.wait_option import wait_timeout_option
-from cli.waiting import DEFAULT_WAIT, report, wait_for_run
+from cli.waiting import DEFAULT_WAIT, last_worker, report, wait_for_run
 
 RUN_COLUMNS = [
     Column("ID", "id", shrink=False),
@@ -24,6 +24,7 @@ RUN_COLUMNS = [
     Column("STARTED", "started_at", when, shrink=False),
     Column("DURATION", "duration", seconds, shrink=False),
     Column("EXIT", "exit_code", shrink=False),
+    Column("WORKER", last_worker),
 ]
 
 # Named run_state: `state` is the shared State that @pass_state hands every command.

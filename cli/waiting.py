@@ -45,7 +45,7 @@ RUN_ORDER = (
 
 
 def attempts(value: Any) -> str:
-    """One line per attempt: number, outcome, exit code, duration, start, error."""
+    """One line per attempt: number, outcome, exit code, duration, start, worker, error."""
     if not isinstance(value, list) or not value:
         return cell(value)
     lines = []
@@ -58,10 +58,27 @@ def attempts(value: Any) -> str:
         if attempt.get("duration") is not None:
             text += f", {seconds(attempt['duration'])}"
         text += f", started {when(attempt.get('started_at'))}"
+        if worker := worker_text(attempt.get("worker")):
+            text += f", on {worker}"
         if attempt.get("error"):
             text += f": {attempt['error']}"
         lines.append(text)
     return "\n".join(lines)
+
+
+def worker_text(worker: Any) -> str:
+    """`gpu-box-1 (10.0.0.7)`: where an attempt ran; empty when not known."""
+    if not isinstance(worker, Mapping) or not worker.get("name"):
+        return ""
+    host = worker.get("host")
+    return f"{worker['name']} ({host})" if host and host != worker["name"] else str(worker["name"])
+
+
+def last_worker(run: Mapping[str, Any]) -> str | None:
+    """The name of the worker of a run's last attempt, for the runs list."""
+    attempts = run.get("attempts")
+    worker = attempts[-1].get("worker") if isinstance(attempts, list) and attempts else None
+    return worker.get("name") if isinstance(worker, Mapping) else None
 
 
 RUN_FORMATS = {"duration": seconds, "attempts": attempts}

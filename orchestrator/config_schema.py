@@ -192,6 +192,13 @@ class ExecutionConfig:
     min_free_memory_mb: int = key(0, COUNT)
     env_passthrough: tuple[str, ...] = key(DEFAULT_PASSTHROUGH, Rule(tuple))
     run_as: str = key("", TEXT)
+    executor: str = key("local", Rule(str, choices=("local", "dask")))
+    dask_address: str = key("", TEXT)
+    dask_workers: int = key(2, POSITIVE_INT)
+    dask_tls_ca_file: str = key("", TEXT)
+    dask_tls_cert: str = key("", TEXT)
+    dask_tls_key: str = key("", TEXT)
+    dask_connect_timeout: float = key(10.0, POSITIVE)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ from tests.support import ServerProcess
 JOB_KEYS = {
     "id", "name", "command", "workdir", "timeout", "max_attempts", "retry_delay", "env",
     "secret_env", "description", "tags", "enabled", "max_concurrent", "max_output_bytes",
-    "context_id", "created_at", "updated_at", "created_by", "state", "last_run_id", "next_run_at",
+    "resources", "context_id", "created_at", "updated_at", "created_by", "state", "last_run_id",
+    "next_run_at",
 }  # fmt: skip
 
 

@@ -144,6 +144,12 @@ class InterruptAll:
 
 
 @dataclass(frozen=True)
+class PlacementChanged:
+    """Tell the Supervisor the executor's cluster changed (reachable again, workers came or
+    went): queued runs waiting for it may start now."""
+
+
+@dataclass(frozen=True)
 class Resources:
     """Tell the Supervisor the machine's latest CPU use and available memory (from the
     Sampler), for admission."""

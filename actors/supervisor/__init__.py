@@ -46,7 +46,8 @@ class SupervisorActor(DeferringActor):
         self.steps_running: Counter[str] = Counter()  # pipeline run ID -> its steps running
         self.settings = settings
         self.storage = settings.storage
-        self.admission = Admission(max_concurrent_runs, limits)
+        placeable = getattr(settings.executor, "placeable", None)  # a cluster's executor
+        self.admission = Admission(max_concurrent_runs, limits, placeable)
         self.job_runs: dict[str, JobRun] = {}  # run ID -> its JobRun, driven on this thread
         self.pipelines: dict[str, Any] = {}  # pipeline run ID -> PipelineRun actor
         self.parents: dict[str, tuple[str, str]] = {}  # step's job run ID -> (pipeline run, step)
@@ -78,6 +79,8 @@ class SupervisorActor(DeferringActor):
                     self.backlog.settle()
             case m.Resources(cpu_percent, available_mb):
                 self.admission.observe(cpu_percent, available_mb)
+                self._admit()
+            case m.PlacementChanged():
                 self._admit()
             case m.CancelRun(ref):
                 return requests.cancel(self, self.storage.ask(m.GetRun(ref)))

@@ -104,6 +104,7 @@ class JobRun:
             max_output_bytes=job.get("max_output_bytes") or self.settings.max_output_bytes,
             kill_grace=self.settings.kill_grace,
             secrets=secrets,
+            resources=job.get("resources") or {},
         )
         # One output for the whole run (a retry appends to it), readable while it is written.
         self.output = RunOutput(self.spec.max_output_bytes, secrets)

@@ -14,6 +14,7 @@ import errno
 import functools
 import logging
 import os
+import socket
 import subprocess
 import time
 from collections.abc import Callable
@@ -22,7 +23,13 @@ from datetime import UTC, datetime
 from orchestrator.execution.environment import inherited
 from orchestrator.execution.handle import DoneCallback, Execution
 from orchestrator.execution.live import RunOutput
-from orchestrator.execution.model import AttemptResult, AttemptSpec, Outcome, describe_timeout
+from orchestrator.execution.model import (
+    AttemptResult,
+    AttemptSpec,
+    Outcome,
+    describe_timeout,
+    local_workers,
+)
 from orchestrator.execution.output import Pipe, Watcher
 from orchestrator.execution.substitution import needs_delayed_expansion
 from orchestrator.execution.thread_watch import ThreadWatcher
@@ -36,6 +43,7 @@ log = logging.getLogger(__name__)
 WINDOWS = os.name == "nt"
 # After SIGKILL the pipes close at once, unless a process that left the group holds them.
 DRAIN_AFTER_KILL = 1.0
+HERE = {"name": "local", "host": socket.gethostname()}  # where local attempts run
 
 
 class Launch:
@@ -53,6 +61,10 @@ class LocalExecutor:
 
     def __init__(self, launch: Launch | None = None) -> None:
         self.launch = launch or default_launch()
+
+    def workers(self) -> dict:
+        """The workers this executor runs attempts on, as `GET /system/workers` shows them."""
+        return local_workers()
 
     def start(
         self,
@@ -139,6 +151,7 @@ class _Attempt:
             started_at=self.started_at,
             finished_at=datetime.now(UTC),
             error=error,
+            worker=HERE,
         )
         self.handle.finish(result, self.on_done)
 

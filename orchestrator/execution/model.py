@@ -5,6 +5,7 @@ Both are frozen values so that the JobRun actor can keep, log and store them wit
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -30,6 +31,8 @@ class AttemptSpec:
     max_output_bytes: int = 1024 * 1024
     kill_grace: float = 5.0
     secrets: tuple[str, ...] = ()  # values masked as `***` in the output
+    # What a worker must offer to run it (e.g. {"gpu": 1}); only the Dask executor places by it.
+    resources: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -44,11 +47,22 @@ class AttemptResult:
     started_at: datetime
     finished_at: datetime
     error: str | None = None
+    worker: dict | None = None  # where it ran: {"name", "host"}
 
     @property
     def duration(self) -> float:
         """Seconds from the start of the attempt to its end."""
         return (self.finished_at - self.started_at).total_seconds()
+
+
+def local_worker() -> dict[str, str]:
+    """The worker of an attempt the local executor ran: this machine."""
+    return {"name": "local", "host": socket.gethostname()}
+
+
+def local_workers() -> dict:
+    """`GET /system/workers` with the local executor: no cluster, no workers to list."""
+    return {"executor": "local", "scheduler": None, "reachable": True, "items": []}
 
 
 def describe_timeout(seconds: float) -> str:

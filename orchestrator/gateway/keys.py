@@ -27,6 +27,7 @@ class Services:
     backlog: Any = None  # orchestrator.runs.backlog.Backlog; without it, no limit on waiting runs
     store_health: Any = None  # orchestrator.store.health.StoreHealth; /health reports it
     live: Any = None  # orchestrator.execution.live.LiveOutputs: output of the running attempts
+    executor: Any = None  # the Executor the runs use; /system/workers asks it for its workers
 
 
 SERVICES = web.AppKey("services", Services)

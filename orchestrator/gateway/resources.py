@@ -26,6 +26,7 @@ from orchestrator.gateway import (
     users,
     webhooks,
     webui,
+    workers,
 )
 
 RESOURCES = (
@@ -46,6 +47,7 @@ RESOURCES = (
     metrics,
     transfer,
     retention,
+    workers,
     docs,
     webui,
 )

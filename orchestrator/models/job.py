@@ -6,8 +6,10 @@ fields exist, their defaults, and what counts as valid.
 
 from __future__ import annotations
 
+import math
 import ntpath
 import posixpath
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,11 +30,14 @@ JOB_FIELD_ORDER = (
     "enabled",
     "max_concurrent",
     "max_output_bytes",
+    "resources",
 )
 EDITABLE = set(JOB_FIELD_ORDER)
 REQUIRED = ("name", "command", "workdir")
 SECRET_MASK = "***"
 MAX_OUTPUT_CAP = 1024**3  # a job's own `max_output_bytes` at most (per stream, held in memory)
+RESOURCE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")  # as `dask worker --resources`
+MAX_RESOURCES = 32
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,7 @@ def validate_job(body: Any, defaults: JobDefaults, base: dict | None = None) -> 
         if check.has("max_concurrent")
         else None,
         "max_output_bytes": _output_cap(check) if check.has("max_output_bytes") else None,
+        "resources": _resources(check) if check.has("resources") else None,
     }
     check.done()
     start = dict(base) if base is not None else _fresh(defaults)
@@ -105,6 +111,7 @@ def _fresh(defaults: JobDefaults) -> dict[str, Any]:
         "enabled": True,
         "max_concurrent": 1,
         "max_output_bytes": None,
+        "resources": {},
     }
 
 
@@ -113,6 +120,24 @@ def _output_cap(check: Checker) -> int | None:
     if check.body.get("max_output_bytes") is None:
         return None
     return check.integer("max_output_bytes", minimum=1, maximum=MAX_OUTPUT_CAP)
+
+
+def _resources(check: Checker) -> dict[str, float] | None:
+    """Worker resources a run needs, e.g. {"gpu": 1}: names as Dask takes them, amounts > 0."""
+    value = check.body.get("resources")
+    if not isinstance(value, dict) or len(value) > MAX_RESOURCES:
+        check.fail("resources", f"must be an object of at most {MAX_RESOURCES} resources")
+        return None
+    for name, amount in value.items():
+        if not RESOURCE_NAME.match(name):
+            problem = "is not a resource name (a letter or _, then letters, digits, _ . -)"
+            check.fail("resources", f"'{name[:70]}' {problem}")
+            return None
+        bad = isinstance(amount, bool) or not isinstance(amount, int | float)
+        if bad or not math.isfinite(amount) or not 0 < amount <= 1e9:
+            check.fail("resources", f"'{name}' must be a number above 0 (at most 1e9)")
+            return None
+    return dict(value)
 
 
 def _workdir(check: Checker) -> str | None:
@@ -125,7 +150,7 @@ def _workdir(check: Checker) -> str | None:
 
 def public_job(job: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     """The API view of a stored job: secrets masked, run-derived fields from `extra`."""
-    shown = {"max_output_bytes": None, **job}  # jobs stored before the field existed
+    shown = {"max_output_bytes": None, "resources": {}, **job}  # jobs stored before the fields
     shown["secret_env"] = {k: SECRET_MASK for k in job.get("secret_env", {})}
     shown.update(extra)
     return shown

@@ -23,6 +23,7 @@ class Attempt(TypedDict, total=False):
     exit_code: int | None
     outcome: str
     error: str | None
+    worker: dict | None  # where it ran: {"name", "host"}
 
 
 class StepRun(TypedDict, total=False):

@@ -117,6 +117,7 @@ def attempt_record(number: int, result: Any) -> Attempt:
         "exit_code": result.exit_code,
         "outcome": result.outcome,
         "error": result.error,
+        "worker": getattr(result, "worker", None),
     }
 
 

@@ -2,7 +2,8 @@
 
 Pure bookkeeping, no threads: the Supervisor owns one and asks it what to start. A run waits
 while `execution.max_concurrent_runs` runs are going, while its job is at its
-`max_concurrent`, or while the machine lacks CPU or memory (from the latest resource sample).
+`max_concurrent`, while the machine lacks CPU or memory (from the latest resource sample), or
+while the executor cannot place it (a cluster unreachable, no worker with its resources).
 A run whose job is at its limit does not hold up runs of other jobs behind it; runs of the same
 job start in the order they were queued. Each waiting run has a reason a person can read; it
 keeps the same text while the cause lasts, so it is written to the run only when it changes.
@@ -11,6 +12,7 @@ keeps the same text while the cause lasts, so it is written to the run only when
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -21,8 +23,16 @@ class ResourceLimits:
 
 
 class Admission:
-    def __init__(self, limit: int, resources: ResourceLimits | None = None) -> None:
+    def __init__(
+        self,
+        limit: int,
+        resources: ResourceLimits | None = None,
+        placeable: Callable[[dict], str | None] | None = None,
+    ) -> None:
+        """`placeable(job resources)`: why the executor cannot place a run now (a cluster
+        unreachable, no worker offering its resources), or None."""
         self.limit = limit
+        self.placeable = placeable
         self.resources = resources or ResourceLimits()
         self.queue: list[tuple[dict, dict]] = []
         self.running: dict[str, str] = {}  # run ID -> job ID
@@ -73,6 +83,10 @@ class Admission:
                     f"job '{job['name']}' already has its max_concurrent "
                     f"({job['max_concurrent']}) runs going"
                 )
+            elif self.placeable is not None and (
+                unplaced := self.placeable(job.get("resources") or {})
+            ):
+                reasons[run["id"]] = unplaced
             else:
                 self.running[run["id"]] = job["id"]
                 self.per_job[job["id"]] += 1

@@ -163,6 +163,12 @@ def check_config(obj: tuple[Config, bool]) -> None:
         resolve_run_as(obj[0].execution.run_as)  # the user must exist and be reachable
     except OrchestratorError as err:
         raise click.ClickException(err.message) from None
+    if obj[0].execution.executor == "dask":
+        from orchestrator.execution.dask_cluster import DaskSettings, settings_problem
+
+        problem = settings_problem(DaskSettings.from_config(obj[0].execution))
+        if problem is not None:
+            raise click.ClickException(problem)
     click.echo(yaml.safe_dump(obj[0].to_dict(), sort_keys=False).rstrip())
 
 

@@ -21,6 +21,7 @@ from actors.storage.transfer import Retention
 from actors.supervisor import SupervisorActor
 from actors.supervisor.job_run import RunSettings
 from orchestrator.config import Config
+from orchestrator.errors import ConfigError
 from orchestrator.execution.live import LiveOutputs
 from orchestrator.execution.local import Launch, LocalExecutor
 from orchestrator.execution.users import resolve_run_as
@@ -92,12 +93,11 @@ class Runtime:
         )
         self.store_health = self.storage.proxy().health.get()
         self.notifier = NotifierActor.start(self.storage, config.webhooks, notifier_address)
+        self.executor = self._executor(execution)
         settings = RunSettings(
             storage=self.storage,
             timekeeper=self.timekeeper,
-            executor=LocalExecutor(
-                Launch(execution.env_passthrough, resolve_run_as(execution.run_as))
-            ),
+            executor=self.executor,
             max_output_bytes=jobs.max_output_bytes,
             kill_grace=execution.kill_grace,
             notifier=self.notifier,
@@ -109,6 +109,25 @@ class Runtime:
             settings, execution.max_concurrent_runs, limits, self.backlog
         )
         self.sampler = SamplerActor.start(config.data_dir, self.timekeeper, on_sample=self._sampled)
+        cluster = getattr(self.executor, "cluster", None)
+        if cluster is not None:  # workers or the scheduler came or went: admit again
+            cluster.on_change = lambda: self.supervisor.tell(m.PlacementChanged())
+
+    def _executor(self, execution: Any) -> Any:
+        """The configured executor, started (a Dask one connects to its cluster first)."""
+        if execution.executor != "dask":
+            user = resolve_run_as(execution.run_as)
+            return LocalExecutor(Launch(execution.env_passthrough, user))
+        from orchestrator.execution.dask import DaskExecutor
+        from orchestrator.execution.dask_cluster import DaskSettings, settings_problem
+
+        dask_settings = DaskSettings.from_config(execution)
+        problem = settings_problem(dask_settings)
+        if problem is not None:
+            raise ConfigError(problem)
+        executor = DaskExecutor(dask_settings, execution.env_passthrough)
+        executor.start_cluster()
+        return executor
 
     def recover(self) -> None:
         """Cut runs left going by a crash, and arm again the runs planned for later.
@@ -186,6 +205,9 @@ class Runtime:
         self.timekeeper.stop()
         with contextlib.suppress(Exception):
             self.supervisor.stop(timeout=STOP_TIMEOUT)
+        if hasattr(self.executor, "close"):
+            with contextlib.suppress(Exception):
+                self.executor.close()
         # The first flush announces the last run ends; the Notifier sends them (briefly) as it
         # stops, and the second flush keeps the records of those deliveries.
         self._flush()

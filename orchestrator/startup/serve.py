@@ -85,6 +85,7 @@ def _start(config: Config, debug: bool, sock: socket.socket) -> int:
             backlog=runtime.backlog,
             store_health=runtime.store_health,
             live=runtime.live_outputs,
+            executor=runtime.executor,
         )
         main = _serve(config, create_app(services), runtime, sock)
         return event_loop.run(config.server.event_loop, main)

@@ -90,6 +90,39 @@ export function formatPairs(object) {
     .join("\n");
 }
 
+/** Where an attempt ran: "gpu-box-1 (10.0.0.7)", "local (build-01)", or "" when not known. */
+export function workerText(worker) {
+  if (!worker?.name) return "";
+  return worker.host && worker.host !== worker.name ? `${worker.name} (${worker.host})` : worker.name;
+}
+
+/** The worker of a run's last attempt, or null. */
+export function lastWorker(run) {
+  return run?.attempts?.at(-1)?.worker ?? null;
+}
+
+/** Worker resources `{gpu: 1}` as people write them: "gpu=1, mem=0.5". */
+export function resourcesText(object) {
+  return Object.entries(object || {})
+    .map(([name, amount]) => `${name}=${amount}`)
+    .join(", ");
+}
+
+/** "gpu=1, mem=0.5" (commas or lines) → `{gpu: 1, mem: 0.5}`; `bad` lists what is not NAME=N. */
+export function parseResources(text) {
+  const resources = {};
+  const bad = [];
+  for (const raw of (text || "").split(/[,\n]/)) {
+    const item = raw.trim();
+    if (!item) continue;
+    const at = item.indexOf("=");
+    const amount = at > 0 ? item.slice(at + 1).trim() : "";
+    if (at <= 0 || amount === "" || Number.isNaN(Number(amount))) bad.push(item);
+    else resources[item.slice(0, at).trim()] = Number(amount);
+  }
+  return { resources, bad };
+}
+
 /**
  * The x-axis labels of a time series sampled every few seconds (`HH:MM:SS` labels): "HH:MM" at
  * the first sample of each `every`-th minute, null elsewhere, so no time is shown twice.

@@ -36,6 +36,7 @@ from orchestrator.gateway.openapi import (
     webhook_events,
     webhook_schemas,
     webhooks,
+    workers,
 )
 
 DESCRIPTION = """Orchestrator runs shell commands as **jobs** with timeouts, retries and saved
@@ -106,8 +107,8 @@ def build_document(version: str) -> dict[str, Any]:
     paths: dict[str, Any] = {}
     tagged = (jobs, pipelines, schedules, runs, contexts, webhooks, metrics, transfer)
     tagged += (auth, users, keys, audit, system)
-    # retention's operations are tagged "system", run_output's "runs"
-    for module in (*tagged, retention, run_output):
+    # retention's and workers' operations are tagged "system", run_output's "runs"
+    for module in (*tagged, retention, run_output, workers):
         paths.update(module.paths())
     access.apply_routes(paths)
     components_schemas: dict[str, Any] = {}
@@ -126,6 +127,7 @@ def build_document(version: str) -> dict[str, Any]:
         metrics,
         transfer,
         retention,
+        workers,
     ):
         components_schemas.update(module.schemas())
     return {

@@ -33,6 +33,7 @@ JOB_EXAMPLE = {
     "enabled": True,
     "max_concurrent": 1,
     "max_output_bytes": None,
+    "resources": {},
 }
 
 JOB_OUTPUT_EXAMPLE = {
@@ -112,6 +113,19 @@ def job_fields(patch: bool) -> dict[str, Schema]:
             "description": "Bytes of stdout and of stderr kept whole for each run; past it, "
             "the first 64 KiB and the end are kept and the gap is marked. null: configuration "
             "`jobs.max_output_bytes` (1 MiB).",
+        },
+        "resources": {
+            "type": "object",
+            "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_.-]{0,63}$"},
+            "additionalProperties": {"type": "number", "exclusiveMinimum": 0, "maximum": 1e9},
+            "maxProperties": 32,
+            "default": {},
+            "examples": [{"gpu": 1}],
+            "description": "Worker resources each attempt needs, by name (Dask worker "
+            'resources: `dask worker --resources "gpu=1"`). With `execution.executor: dask` '
+            "an attempt runs only on a worker that offers them; while no connected worker "
+            'does, the run waits `queued` with `waiting: "no worker offers gpu=1"`. The '
+            "local executor ignores them.",
         },
     }
 

@@ -31,6 +31,7 @@ RUN_EXAMPLE = {
             "exit_code": 0,
             "outcome": "exited",
             "error": None,
+            "worker": {"name": "local", "host": "build-01"},
         }
     ],
     "pipeline_run_id": None,
@@ -82,6 +83,16 @@ def schemas() -> dict[str, Schema]:
                 "when `workdir` is missing).",
             },
             "error": {"type": ["string", "null"], "description": "Why it failed, if it did."},
+            "worker": nullable(
+                obj(
+                    {"name": {"type": "string"}, "host": {"type": "string"}},
+                    ["name", "host"],
+                    closed=False,
+                    description="Where the attempt ran: `local` and the server's host name "
+                    "with the local executor, the Dask worker's name and host with `dask`. "
+                    "Null for attempts recorded before workers were (or never placed).",
+                )
+            ),
         },
         ["number", "started_at", "finished_at", "exit_code", "error"],
         closed=False,

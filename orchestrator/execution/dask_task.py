@@ -1,0 +1,190 @@
+"""The worker side of the Dask executor: one attempt as one Dask task, run by a Dask worker.
+
+Imported on the workers, so it needs only `distributed` and the execution pieces that run an
+attempt without a server (`local._Attempt`: the same spawn, timeout, kill grace and tree kill as
+local runs). The task talks back through the worker's event log (`log_event` on the attempt's
+topic, forwarded by the scheduler to the server's client): `started` (where it runs), `out`
+(output chunks, batched) and `done` (the result), in that order on one stream.
+
+A task is stopped when the worker no longer runs it as ours: cancelled by the server (a cancel,
+or the server's client went away: a restart of the server stops its remote attempts), or the
+worker is closing. One monitor thread per worker process checks that every `POLL` seconds,
+from the worker's own state, without asking the scheduler.
+"""
+
+from __future__ import annotations
+
+import atexit
+import socket
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import orchestrator
+from orchestrator.execution.handle import Execution
+from orchestrator.execution.local import Launch, _Attempt
+from orchestrator.execution.model import AttemptResult, AttemptSpec
+
+TOPIC = "orchestrator-attempts"
+POLL = 0.1  # seconds between checks that each attempt is still wanted
+FLUSH_DELAY = 0.05  # seconds output may wait on the worker, to be sent in fewer messages
+FLUSH_BYTES = 65536
+RUNNING_STATES = frozenset({"executing", "long-running"})
+
+
+class VersionMismatch(RuntimeError):
+    """The worker's Orchestrator is not the server's: the task is refused before it runs."""
+
+
+class Relay:
+    """The attempt's output sink on the worker: chunks are batched and sent to the server,
+    which masks, caps and keeps them in the run's output (nothing is kept here)."""
+
+    def __init__(self, send: Callable[[dict], None], attempt: str) -> None:
+        self.send, self.attempt = send, attempt
+        self.lock = threading.Lock()
+        self.pending: list[list] = []
+        self.size = 0
+        self.first_at: float | None = None
+        self.sent = 0  # messages sent, so the server knows it has them all
+        self.truncated = False
+
+    def write(self, stream: str, chunk: bytes, when: float | None = None) -> None:
+        with self.lock:
+            self.pending.append([stream, chunk, when or time.time()])
+            self.size += len(chunk)
+            if self.first_at is None:
+                self.first_at = time.monotonic()
+            due = self.size >= FLUSH_BYTES
+        if due:
+            self.flush()
+
+    def end(self, stream: str) -> None:
+        self.flush()
+
+    def due(self) -> bool:
+        first = self.first_at
+        return first is not None and time.monotonic() - first >= FLUSH_DELAY
+
+    def flush(self) -> None:
+        # Sent under the lock: the monitor's and the task's flushes must keep the output's order.
+        with self.lock:
+            chunks, self.pending, self.size, self.first_at = self.pending, [], 0, None
+            if chunks:
+                self.sent += 1
+                self.send({"a": self.attempt, "t": "out", "chunks": chunks})
+
+    # What `_Attempt` reads of a local run's output; the server's copy is the real one.
+    def positions(self) -> dict[str, int]:
+        return {"stdout": 0, "stderr": 0}
+
+    def text_since(self, stream: str, offset: int) -> str:
+        return ""
+
+
+class _Monitor:
+    """Cancels the attempts the worker no longer runs for us (cancelled, released, closing)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.running: dict[str, tuple[Any, Execution, _Attempt, Relay]] = {}
+        self.thread: threading.Thread | None = None
+
+    def add(
+        self, key: str, worker: Any, handle: Execution, attempt: _Attempt, relay: Relay
+    ) -> None:
+        with self.lock:
+            self.running[key] = (worker, handle, attempt, relay)
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._loop, name="orch-monitor", daemon=True)
+                self.thread.start()
+
+    def remove(self, key: str) -> None:
+        with self.lock:
+            self.running.pop(key, None)
+
+    def _loop(self) -> None:
+        while True:
+            time.sleep(POLL / 2)
+            with self.lock:
+                items = list(self.running.items())
+            for key, (worker, handle, _, relay) in items:
+                if relay.due():
+                    relay.flush()
+                if not _wanted(worker, key):
+                    handle.cancel()
+
+    def kill_all(self) -> None:
+        """The worker's process ends: no process tree of ours outlives it."""
+        with self.lock:
+            attempts = [attempt for _, _, attempt, _ in self.running.values()]
+        for attempt in attempts:
+            if attempt.tree is not None:
+                attempt.tree.kill()
+
+
+def _wanted(worker: Any, key: str) -> bool:
+    status = str(getattr(worker, "status", "running"))
+    if "closing" in status or "closed" in status or "failed" in status:
+        return False
+    task = worker.state.tasks.get(key)
+    return task is not None and task.state in RUNNING_STATES
+
+
+MONITOR = _Monitor()
+atexit.register(MONITOR.kill_all)
+
+
+def run_attempt(payload: dict) -> dict:
+    """The Dask task: run one attempt here and return its result as plain values.
+
+    Refuses (raises `VersionMismatch`) when the server runs another version of Orchestrator.
+    """
+    from distributed import get_worker
+
+    worker = get_worker()
+    name = str(worker.name)
+    where = {"name": name, "host": socket.gethostname(), "address": worker.address}
+    if payload["version"] != orchestrator.__version__:
+        raise VersionMismatch(
+            f"worker {name} runs Orchestrator {orchestrator.__version__} but the server runs "
+            f"{payload['version']}: install the same version on both"
+        )
+    attempt_id = payload["attempt"]
+    key = worker.get_current_task()
+
+    def send(message: dict) -> None:
+        worker.log_event(TOPIC, message)
+
+    spec = AttemptSpec(
+        command=payload["command"],
+        workdir=payload["workdir"],
+        env=payload["env"],
+        timeout=payload["timeout"],
+        kill_grace=payload["kill_grace"],
+    )
+    relay = Relay(send, attempt_id)
+    handle = Execution()
+    results: list[AttemptResult] = []
+    attempt = _Attempt(spec, handle, results.append, Launch(tuple(payload["passthrough"])), relay)
+    MONITOR.add(key, worker, handle, attempt, relay)
+    try:
+        if attempt.guarded(attempt.begin):
+            send({"a": attempt_id, "t": "started", "where": where, "pid": attempt.proc.pid})
+            attempt.guarded(attempt.watch)
+    finally:
+        MONITOR.remove(key)
+        relay.flush()
+    result = results[0]
+    answer = {
+        "outcome": str(result.outcome),
+        "exit_code": result.exit_code,
+        "error": result.error,
+        "started_at": result.started_at.timestamp(),
+        "finished_at": result.finished_at.timestamp(),
+        "worker": where,
+        "messages": relay.sent,
+    }
+    send({"a": attempt_id, "t": "done", "result": answer})
+    return answer
