@@ -85,6 +85,7 @@ class Job(Definition, TypedDict, total=False):  # TypedDict again: pdoc needs it
     secret_env: dict[str, str]
     max_concurrent: int
     max_output_bytes: int | None
+    resources: dict[str, float]
     context_id: str
 
 
