@@ -90,8 +90,4 @@ def _restore_run(runs: RunHistory, key: str, stored: dict | None) -> None:
 
 
 def _restore_audit(store: Store, key: str, stored: dict | None) -> None:
-    records = [r for r in store.audit.records if r["id"] != key]
-    if stored is not None:
-        records.append(stored)
-        records.sort(key=lambda r: r["time"])
-    store.audit.records = records
+    """Nothing to undo in memory: the trail lives in its table (the dropped write is gone)."""

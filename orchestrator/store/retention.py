@@ -99,7 +99,7 @@ def preview(
     nothing changes."""
     runs = doomed_runs(store.runs, _cutoff(now, settings.runs_days), settings.keep_last_runs)
     before = _cutoff(now, settings.audit_days)
-    audit = sum(1 for record in store.audit.records if record["time"] < before)
+    audit = len(store.audit.older_than(before))
     logs = len(old_logs(log_dir, now, settings.logs_days)) if log_dir else 0
     return {"runs": len(runs), "audit": audit, "logs": logs}
 
