@@ -6,8 +6,9 @@ Run from the repository root: `.venv/bin/python bench/soak.py` (10 minutes, 50 c
 
 Resources are compared at a steady history: retention keeps the runs of the last
 `--history-minutes` (purged every minute), and the start figures are taken after a warm-up of
-that length, so the store holds as many runs at the start as at the end and what grows is what
-the load leaks, not the history it adds. `--history-minutes 0` keeps every run instead.
+that length plus one purge interval (the history's high-water mark is reached once a whole purge
+cycle has passed), so the store holds as many runs at the start as at the end and what grows is
+what the load leaks, not the history it adds. `--history-minutes 0` keeps every run instead.
 """
 
 from __future__ import annotations
@@ -198,7 +199,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--think-ms", type=float, default=100.0, help="mean pause (100 ms)")
     parser.add_argument("--stuck-after", type=float, default=30.0, help="drain wait (30 s)")
     parser.add_argument("--history-minutes", type=float, default=2.0, help="runs kept (2 min)")
-    parser.add_argument("--warmup", type=float, default=None, help="minutes (= history)")
+    parser.add_argument("--warmup", type=float, default=None, help="minutes (history + 1)")
     settle = IDLE_SECONDS + 5
     parser.add_argument(
         "--settle", type=float, default=settle, help=f"idle after the drain ({settle:g} s)"
@@ -206,8 +207,8 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     if args.quick:
         args.minutes = 1.0
-    if args.warmup is None:
-        args.warmup = min(args.history_minutes, args.minutes)
+    if args.warmup is None:  # a whole purge cycle: the history grows one interval, then goes
+        args.warmup = min(args.history_minutes + 1, args.minutes) if args.history_minutes else 0
     return args
 
 
