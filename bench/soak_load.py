@@ -107,6 +107,8 @@ class Client:
         elif op == "health":
             await self.call("GET", "GET /health", "/health", (200,))
         elif op == "create_job":
+            if len(self.own) >= OWN_JOBS:  # a bounded working set: the oldest goes first
+                await self.call("DELETE", "DELETE /jobs/{id}", f"/jobs/{self.own.pop(0)}", (204,))
             self.made += 1
             body = {"name": f"soak-{self.index}-{self.made}", "command": "true",
                     "workdir": f.workdir}  # fmt: skip
@@ -143,6 +145,8 @@ class Client:
                 await self.step()
                 await asyncio.sleep(self.rng.uniform(0, 2 * think))
 
+
+OWN_JOBS = 10  # jobs a client keeps at most, so the store's definitions stay steady
 
 MIX = {
     "list_jobs": 10, "get_job": 20, "list_runs": 10, "get_run": 10, "metrics": 3, "health": 7,
