@@ -69,9 +69,6 @@ class DaskExecutor:
         """Why a run needing `resources` must wait (admission shows it), or None."""
         return self.cluster.placeable(resources)
 
-    def describe(self) -> dict:
-        return self.cluster.describe()
-
     def workers(self) -> dict:
         """The cluster's workers as `GET /system/workers` shows them (the Executor's name)."""
         return self.cluster.describe()
