@@ -17,6 +17,7 @@ from __future__ import annotations
 import ctypes
 import gc
 import platform
+import time
 from collections.abc import Callable
 
 import psutil
@@ -51,9 +52,18 @@ def release_memory() -> int:
     system; returns the bytes RSS fell by."""
     process = psutil.Process()
     before = process.memory_info().rss
+    started = time.perf_counter()
     gc.collect()
+    collected = time.perf_counter()
     if _TRIM is not None:
-        _TRIM(0)
+        _TRIM(0)  # ctypes lets other threads run meanwhile
     after = process.memory_info().rss
-    log.debug("memory released", rss_before=before, rss_after=after, released=before - after)
+    log.debug(
+        "memory released",
+        rss_before=before,
+        rss_after=after,
+        released=before - after,
+        collect_seconds=round(collected - started, 4),
+        trim_seconds=round(time.perf_counter() - collected, 4),
+    )
     return max(before - after, 0)
