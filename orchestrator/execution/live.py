@@ -161,3 +161,8 @@ class LiveOutputs:
     def __len__(self) -> int:
         with self._lock:
             return len(self._runs)
+
+    def items(self) -> list[tuple[str, RunOutput]]:
+        """Every run being written now, with its output (a copy of the registry)."""
+        with self._lock:
+            return list(self._runs.items())
