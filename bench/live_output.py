@@ -123,7 +123,7 @@ def main() -> int:
     parser.add_argument("--megabytes", type=int, default=200, help="flood size (200)")
     parser.add_argument("--runs", type=int, default=300, help="dispatch runs beside it (300)")
     parser.add_argument("--followers", type=int, default=100, help="SSE followers (100)")
-    parser.add_argument("--rounds", type=int, default=2, help="flood rounds of each kind (2)")
+    parser.add_argument("--rounds", type=int, default=3, help="flood rounds of each kind (3)")
     parser.add_argument(
         "--only", choices=("latency", "flood", "followers"), help="measure one part alone"
     )

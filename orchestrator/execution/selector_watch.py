@@ -50,7 +50,7 @@ class SelectorWatcher:
         os.set_blocking(self._wake_w, False)
         self._selector.register(self._wake_r, selectors.EVENT_READ, _WAKE)
         self._open = 0
-        self._pipes = (out, err)
+        self._out, self._err = out, err
         for stream, buffer in ((proc.stdout, out), (proc.stderr, err)):
             if stream is not None:
                 self._selector.register(stream.fileno(), selectors.EVENT_READ, buffer)
@@ -85,7 +85,7 @@ class SelectorWatcher:
                 self._selector.unregister(key.fd)
                 self._open -= 1
                 key.data.end()
-        if self._open and any(pipe.pause for pipe in self._pipes):
+        if self._open and (self._out.pause or self._err.pause):
             time.sleep(PAUSE)  # a flood: let its pipe fill so that the next read is large
 
     def wake(self) -> None:
