@@ -5,7 +5,8 @@ Run from the repository root: `.venv/bin/python bench/live_output.py` (`--quick`
   (p99 within 200 ms);
 - flood: a job writes 200 MB as fast as it can while the server's RSS is sampled (< 150 MB), the
   run must end with head, tail and the gap marked, and dispatch runs at the same time (within
-  10 % of the same dispatch without the flood);
+  10 % of the same dispatch without the flood; `bench/live_flood.py` also times it beside the same
+  flood with no server reading it, the floor);
 - followers: 100 SSE followers of one run each receive exactly the stored text.
 """
 
@@ -16,14 +17,12 @@ import http.client
 import json
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import psutil  # noqa: E402
 
 from bench.common import (  # noqa: E402 - the repository root must be on sys.path first
     Client,
@@ -34,10 +33,9 @@ from bench.common import (  # noqa: E402 - the repository root must be on sys.pa
     machine,
     percentile,
     print_table,
-    rss_mb,
     section,
 )
-from bench.dispatch import submit_all  # noqa: E402
+from bench.live_flood import flood  # noqa: E402
 
 PY = f'"{sys.executable}"'
 
@@ -95,64 +93,6 @@ def latency(server: ServerProcess, workdir: str, seconds: float) -> float:
     return p99
 
 
-def flood(server: ServerProcess, workdir: str, megabytes: int, runs: int) -> tuple:
-    """Dispatch alone and beside floods, in alternating rounds (the machine's load drifts);
-    floods run back to back for the whole of each `beside` round."""
-    section(f"flood: jobs writing {megabytes} MB each; dispatch of {runs} runs alongside")
-    client = Client(server)
-    true_id = make_job(client, "true", workdir)
-    size = megabytes * 1000 * 1000
-    flood_id = make_job(
-        client, f"head -c {size} /dev/zero | tr '\\0' x; echo; echo FATAL end", workdir
-    )
-    submit_all(server, [true_id], 16, 4)  # warm up
-    server_proc = psutil.Process(server.process.pid)
-    own = sum(server_proc.cpu_times()[:2])  # the server's own CPU, not its children's
-    began = time.perf_counter()
-    run_id = start(client, flood_id)
-    while expect(*client.request("GET", f"/runs/{run_id}"), 200)["state"] != "succeeded":
-        time.sleep(0.05)
-    own = sum(server_proc.cpu_times()[:2]) - own
-    print(f"one flood alone: {time.perf_counter() - began:.2f} s, server CPU {own:.2f} s")
-    peak, alone, beside, floods = [rss_mb(server.process.pid)], [], [], []
-    for _ in range(2):
-        began = time.perf_counter()
-        submit_all(server, [true_id], runs, 8)
-        alone.append(time.perf_counter() - began)
-        done = threading.Event()
-
-        def keep_flooding(done: threading.Event = done) -> None:
-            own = Client(server)
-            while not done.is_set():
-                run_id = start(own, flood_id)
-                floods.append(run_id)
-                while expect(*own.request("GET", f"/runs/{run_id}"), 200)["state"] != "succeeded":
-                    peak.append(rss_mb(server.process.pid))
-                    time.sleep(0.05)
-
-        flooder = threading.Thread(target=keep_flooding, daemon=True)
-        flooder.start()
-        time.sleep(0.3)  # the flood is under way
-        began = time.perf_counter()
-        submit_all(server, [true_id], runs, 8)
-        beside.append(time.perf_counter() - began)
-        done.set()
-        flooder.join()
-    slower = (sum(beside) / sum(alone) - 1) * 100
-    run = expect(*client.request("GET", f"/runs/{floods[-1]}"), 200)
-    out = expect(*client.request("GET", f"/runs/{floods[-1]}/output"), 200)
-    kept = out["stdout"].startswith("x" * 65536) and out["stdout"].endswith("FATAL end\n")
-    marked = f"[... {out['dropped']['stdout']} bytes dropped ...]" in out["stdout"]
-    print(f"dispatch alone  {' '.join(f'{w:.3f}' for w in alone)} s")
-    print(f"beside floods   {' '.join(f'{w:.3f}' for w in beside)} s  ({slower:+.1f} %)")
-    print(
-        f"{len(floods)} floods; last: {run['state']} in {run['duration']:.1f} s, truncated "
-        f"{run['truncated']}, head and tail kept {kept}, gap marked {marked}"
-    )
-    print(f"server RSS peak {max(peak):.1f} MB")
-    return max(peak), slower, kept and marked
-
-
 def followers(server: ServerProcess, workdir: str, count: int, lines: int) -> int:
     section(f"followers: {count} SSE followers of one run printing {lines} lines")
     client = Client(server)
@@ -183,27 +123,42 @@ def main() -> int:
     parser.add_argument("--megabytes", type=int, default=200, help="flood size (200)")
     parser.add_argument("--runs", type=int, default=300, help="dispatch runs beside it (300)")
     parser.add_argument("--followers", type=int, default=100, help="SSE followers (100)")
+    parser.add_argument("--rounds", type=int, default=3, help="flood rounds of each kind (3)")
+    parser.add_argument(
+        "--only", choices=("latency", "flood", "followers"), help="measure one part alone"
+    )
     args = parser.parse_args()
     if args.quick:
         args.megabytes, args.runs, args.followers = 20, 50, 10
     print(machine())
+    wanted = {args.only} if args.only else {"latency", "flood", "followers"}
+    figures: list[Figure] = []
     with tempfile.TemporaryDirectory() as tmp:
         server = ServerProcess(Path(tmp) / "data").start()
         try:
-            p99 = latency(server, tmp, 3 if args.quick else 10)
-            peak, slower, whole = flood(server, tmp, args.megabytes, args.runs)
-            same = followers(server, tmp, args.followers, 500 if args.quick else 3000)
+            if "latency" in wanted:
+                p99 = latency(server, tmp, 3 if args.quick else 10)
+                figures.append(Figure("line to SSE follower, p99", p99, "ms", 200))
+            if "flood" in wanted:
+                peak, slower, whole, cpu = flood(
+                    server, tmp, args.megabytes, args.runs, args.rounds
+                )
+                figures += [
+                    Figure(f"server RSS peak, {args.megabytes} MB job", peak, "MB", 150),
+                    Figure("server CPU, one flood alone", cpu, "s", None),
+                    Figure("dispatch slower beside the flood", slower["server"], "%", 10),
+                    Figure("  same flood to /dev/null (floor)", slower["devnull"], "%", None),
+                    Figure("  same flood read by cat", slower["cat"], "%", None),
+                    Figure("flood run: head, tail, gap marked (1 = yes)", float(whole), "", None),
+                ]
+            if "followers" in wanted:
+                same = followers(server, tmp, args.followers, 500 if args.quick else 3000)
+                name = f"followers with the whole text, of {args.followers}"
+                figures.append(Figure(name, float(same), "", None))
         finally:
             server.stop()
-    print_table(
-        [
-            Figure("line to SSE follower, p99", p99, "ms", 200),
-            Figure(f"server RSS peak, {args.megabytes} MB job", peak, "MB", 150),
-            Figure("dispatch slower beside the flood", slower, "%", 10),
-            Figure("flood run: head, tail, gap marked (1 = yes)", float(whole), "", None),
-            Figure(f"followers with the whole text, of {args.followers}", float(same), "", None),
-        ]
-    )
+    print(machine())
+    print_table(figures)
     return 0
 
 

@@ -181,6 +181,7 @@ class JobsConfig:
     max_output_bytes: int = key(1048576, POSITIVE_INT)
     default_max_attempts: int = key(1, POSITIVE_INT)
     default_retry_delay: float = key(0.0, Rule(float, low=0, high=86400))
+    output_checkpoint_interval: float = key(5.0, Rule(float, low=0, high=3600))
 
 
 @dataclass(frozen=True)

@@ -170,3 +170,9 @@ class SaveRunResult:
     run: dict[str, Any]
     output: dict[str, Any]
     context: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class SaveLiveOutputs(Grouped):
+    """From the Timekeeper, every `jobs.output_checkpoint_interval` seconds: save what running
+    attempts wrote since the last time, so that a killed server keeps most of it."""

@@ -15,6 +15,7 @@ from typing import Any
 
 from actors.storage import (
     audit,
+    checkpoints,
     definitions,
     metrics,
     principals,
@@ -23,6 +24,7 @@ from actors.storage import (
     transfer,
     webhooks,
 )
+from actors.storage.checkpoints import OutputCheckpoints
 from actors.storage.commit import CommittingActor
 from orchestrator.definitions.kinds import kind_ops
 from orchestrator.models.job import JobDefaults
@@ -32,7 +34,18 @@ from orchestrator.store.store import Store
 Handler = Callable[[Any, Any], Any]
 # One table, keyed by message type, built from the handler modules of every aggregate.
 HANDLERS: dict[type, Handler] = {}
-for _module in (definitions, runs, schedules, principals, audit, webhooks, metrics, transfer):
+_MODULES = (
+    definitions,
+    runs,
+    checkpoints,
+    schedules,
+    principals,
+    audit,
+    webhooks,
+    metrics,
+    transfer,
+)
+for _module in _MODULES:
     _overlap = HANDLERS.keys() & _module.HANDLERS.keys()
     assert not _overlap, f"messages handled twice: {_overlap}"
     HANDLERS.update(_module.HANDLERS)
@@ -46,14 +59,22 @@ class StorageActor(CommittingActor):
         clock: Any = None,
         subscribers: Sequence[Any] = (),
         retention: transfer.Retention | None = None,
+        checkpoints: OutputCheckpoints | None = None,
     ) -> None:
         """`clock`: the Timekeeper (group commits, retries, hourly purges); `subscribers`:
-        told `Committed` after each commit; `retention`: the rules of `Purge`."""
+        told `Committed` after each commit; `retention`: the rules of `Purge`; `checkpoints`:
+        the running outputs `SaveLiveOutputs` stores."""
         super().__init__(store, clock, subscribers)
         self.defaults = defaults
         self.principals = Principals(store.tables)
         self.kinds = kind_ops(defaults)
         self.retention = retention or transfer.Retention()
+        self.checkpoints = checkpoints
+
+    def on_start(self) -> None:
+        super().on_start()
+        if self.checkpoints is not None:
+            self.checkpoints.arm(self.actor_ref)  # each save arms the next
 
     def show(self, kind: str, record: dict) -> dict:
         return self.kinds[kind].show(self.store, record)

@@ -44,11 +44,29 @@ class RunOutput:
         self._next = 0
 
     def write(self, stream: str, chunk: bytes, when: float | None = None) -> None:
-        data = self.maskers[stream].feed(chunk)
+        data = self.maskers[stream].feed(chunk) if self.secrets else chunk
         if data:
             with self.lock:
                 self.streams[stream].feed(data, when)
+            if self._listeners:  # nobody follows: no call at all
+                self._notify()
+
+    def fill(self, stream: str, fd: int, when: float | None = None) -> int | None:
+        """Read the readable pipe `fd` straight into `stream`'s kept tail when nothing needs to
+        see the bytes on the way (no secrets) and only the tail still takes them: the bytes read
+        (0 at its end); else None, and the caller reads and `write`s. `output.Pipe` asks a
+        sink for it; `OutputSink` does not require it. The lock is held over the read: a reader
+        waits for one copy of at most the tail's size."""
+        if self.secrets:
+            return None
+        buffer = self.streams[stream]
+        with self.lock:
+            if not buffer.ring_ready:
+                return None
+            size = buffer.fill(fd, when)
+        if size and self._listeners:
             self._notify()
+        return size
 
     def end(self, stream: str) -> None:
         data = self.maskers[stream].flush()
@@ -143,3 +161,8 @@ class LiveOutputs:
     def __len__(self) -> int:
         with self._lock:
             return len(self._runs)
+
+    def items(self) -> list[tuple[str, RunOutput]]:
+        """Every run being written now, with its output (a copy of the registry)."""
+        with self._lock:
+            return list(self._runs.items())

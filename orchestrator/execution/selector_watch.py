@@ -11,8 +11,9 @@ import os
 import selectors
 import subprocess
 import threading
+import time
 
-from orchestrator.execution.output import CHUNK, Pipe
+from orchestrator.execution.output import PAUSE, Pipe
 
 _WAKE = object()
 _EXIT = object()
@@ -49,6 +50,7 @@ class SelectorWatcher:
         os.set_blocking(self._wake_w, False)
         self._selector.register(self._wake_r, selectors.EVENT_READ, _WAKE)
         self._open = 0
+        self._out, self._err = out, err
         for stream, buffer in ((proc.stdout, out), (proc.stderr, err)):
             if stream is not None:
                 self._selector.register(stream.fileno(), selectors.EVENT_READ, buffer)
@@ -79,14 +81,12 @@ class SelectorWatcher:
             elif key.data is _EXIT:
                 self._selector.unregister(key.fd)
                 self._exited = True
-            else:
-                chunk = os.read(key.fd, CHUNK)
-                if chunk:
-                    key.data.feed(chunk)
-                else:
-                    self._selector.unregister(key.fd)
-                    self._open -= 1
-                    key.data.end()
+            elif not key.data.read(key.fd):
+                self._selector.unregister(key.fd)
+                self._open -= 1
+                key.data.end()
+        if self._open and (self._out.pause or self._err.pause):
+            time.sleep(PAUSE)  # a flood: let its pipe fill so that the next read is large
 
     def wake(self) -> None:
         # The lock keeps a late cancel from writing into a descriptor number already reused.

@@ -8,6 +8,7 @@ marker followed by the tail. Not thread-safe: `RunOutput` locks around it.
 from __future__ import annotations
 
 import bisect
+import os
 import time
 
 HEAD = 64 * 1024
@@ -29,7 +30,10 @@ class StreamBuffer:
         self.head_cap = min(HEAD, self.cap // 2)
         self.tail_cap = self.cap - self.head_cap
         self.head = bytearray()
+        # The tail grows up to `tail_cap`, then turns into a ring whose oldest byte is at `at`:
+        # a flood then costs one copy of each chunk, never a move of the whole tail.
         self.tail = bytearray()
+        self.at = 0
         self.written = 0
         self.ends: list[int] = []  # stream position after each recent chunk
         self.stamps: list[float] = []  # and the time it arrived (epoch seconds)
@@ -56,7 +60,8 @@ class StreamBuffer:
     def dropped(self) -> int:
         return self.tail_start - len(self.head)
 
-    def feed(self, chunk: bytes, when: float | None = None) -> None:
+    def feed(self, chunk: bytes | memoryview, when: float | None = None) -> None:
+        """Keep `chunk` (any bytes-like object; it is copied, not held)."""
         if not chunk:
             return
         self.written += len(chunk)
@@ -65,17 +70,64 @@ class StreamBuffer:
             self.head += chunk[:room]
             chunk = chunk[room:]
         if chunk:
-            if len(chunk) >= self.tail_cap:
-                self.tail[:] = chunk[len(chunk) - self.tail_cap :]
-            else:
-                self.tail += chunk
-                excess = len(self.tail) - self.tail_cap
-                if excess > 0:
-                    del self.tail[:excess]  # amortized O(1): bytearray moves its start
+            self._keep_tail(chunk)
+        self._stamp(when)
+
+    def _stamp(self, when: float | None) -> None:
         self.ends.append(self.written)
         self.stamps.append(time.time() if when is None else when)
         if len(self.ends) > TIMES_KEPT:
             del self.ends[: TIMES_KEPT // 2], self.stamps[: TIMES_KEPT // 2]
+
+    def _keep_tail(self, chunk: bytes | memoryview) -> None:
+        tail, size = self.tail, self.tail_cap
+        if len(chunk) >= size:
+            tail[:] = chunk[len(chunk) - size :]
+            self.at = 0
+            return
+        room = size - len(tail)
+        if room > 0:  # still filling: append
+            tail += chunk[:room]
+            chunk = chunk[room:]
+        if chunk:  # full: overwrite the oldest bytes, wrapping at the end
+            at, n = self.at, len(chunk)
+            first = min(n, size - at)
+            tail[at : at + first] = chunk[:first]
+            tail[: n - first] = chunk[first:]
+            self.at = (at + n) % size
+
+    @property
+    def ring_ready(self) -> bool:
+        """Head and tail are full: from now on every byte goes to the ring (see `fill`)."""
+        return self.tail_cap > 0 and len(self.tail) == self.tail_cap
+
+    def fill(self, fd: int, when: float | None = None) -> int:
+        """Read from `fd` straight into the ring (`ring_ready` must hold): a flood costs the
+        kernel's one copy and no more. Returns the bytes read (0: end of the pipe)."""
+        at = self.at
+        with memoryview(self.tail) as view:
+            size = os.readv(fd, [view[at:], view[:at]] if at else [view])
+        if size:
+            self.written += size
+            self.at = (at + size) % self.tail_cap
+            self._stamp(when)
+        return size
+
+    def _tail_bytes(self, start: int, stop: int) -> bytes:
+        """Bytes `start` to `stop` of the tail in stream order (the ring unrolled)."""
+        tail, at = self.tail, self.at
+        stop = min(stop, len(tail))
+        if start >= stop:
+            return b""
+        if not at:
+            return bytes(tail[start:stop])
+        size = len(tail)
+        begin, end = at + start, at + stop
+        if begin >= size:
+            return bytes(tail[begin - size : end - size])
+        if end <= size:
+            return bytes(tail[begin:end])
+        return bytes(tail[begin:]) + bytes(tail[: end - size])
 
     def time_at(self, position: int) -> float | None:
         """When the chunk holding the byte before `position` arrived (None: no chunk yet)."""
@@ -100,7 +152,7 @@ class StreamBuffer:
                 parts.append(gap_marker(self.tail_start - offset))
                 offset = self.tail_start
             start = offset - self.tail_start
-            piece = bytes(self.tail[start : start + budget])
+            piece = self._tail_bytes(start, start + budget)
             parts.append(piece)
             offset += len(piece)
         return b"".join(parts), offset

@@ -17,6 +17,7 @@ from actors.base import Address
 from actors.notifier import NotifierActor
 from actors.sampler import SamplerActor
 from actors.storage import StorageActor
+from actors.storage.checkpoints import OutputCheckpoints
 from actors.storage.transfer import Retention
 from actors.supervisor import SupervisorActor
 from actors.supervisor.job_run import RunSettings
@@ -90,6 +91,9 @@ class Runtime:
             clock=self.timekeeper,
             subscribers=(notifier_address, self.waiters),
             retention=Retention(config.retention, config.log_dir, self.timekeeper),
+            checkpoints=OutputCheckpoints(
+                self.live_outputs, self.timekeeper, jobs.output_checkpoint_interval
+            ),
         )
         self.store_health = self.storage.proxy().health.get()
         self.notifier = NotifierActor.start(self.storage, config.webhooks, notifier_address)

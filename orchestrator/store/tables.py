@@ -19,6 +19,8 @@ from typing import Any
 
 from sqlitedict import SqliteDict
 
+from orchestrator.store import output_codec
+
 _DELETED = object()
 
 
@@ -37,16 +39,18 @@ def _decode(text: str) -> Any:
 class Table:
     """One entity kind: reads go straight to SQLite, writes wait in `pending` for `flush()`."""
 
-    def __init__(self, path: Path, name: str) -> None:
+    def __init__(self, path: Path, name: str, codec: Any = None) -> None:
+        """`codec`: a module with `encode(value)` and `decode(row)` other than plain JSON."""
         self.name = name
+        self.encode = codec.encode if codec else _encode
         self.db = SqliteDict(
             str(path),
             tablename=name,
             autocommit=False,
             journal_mode="WAL",
             outer_stack=False,
-            encode=_encode,
-            decode=_decode,
+            encode=self.encode,
+            decode=codec.decode if codec else _decode,
         )
         # sqlitedict forces synchronous=OFF; NORMAL in WAL mode keeps every commit safe from a
         # crashed process while staying fast.
@@ -81,7 +85,7 @@ class Table:
         if puts:
             sql = f'REPLACE INTO "{self.name}" (key, value) VALUES (?, ?)'
             try:
-                writer.executemany(sql, [(k, _encode(v)) for k, v in puts])
+                writer.executemany(sql, [(k, self.encode(v)) for k, v in puts])
             except UnicodeEncodeError:
                 # A lone surrogate cannot be UTF-8 for SQLite; JSON's ASCII escapes keep it
                 # exactly (it decodes back the same) instead of failing the whole batch.
@@ -118,7 +122,8 @@ class Tables:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.all = {name: Table(path, name) for name in self.NAMES}
+        codecs = {"outputs": output_codec}
+        self.all = {name: Table(path, name, codecs.get(name)) for name in self.NAMES}
         self._writer: sqlite3.Connection | None = None
         self._writer_thread: int | None = None
         # Real commits and rows written (puts and deletes) since the store opened: `/metrics`.
