@@ -8,6 +8,9 @@ smoke run). It starts a `dask scheduler` and two `dask worker` processes on 127.
 - latency: sequential runs through a local-executor server and through the Dask one: the p50
   the Dask path adds (target: 15 ms or less);
 - load: the server's RSS and CPU while 200 remote runs (`sleep`) are in flight.
+For the floor and the server phase it prints the CPU time per run of each process (scheduler,
+the two worker processes with the commands they ran, the server, this benchmark): the phases
+are CPU-bound on 2 cores, so these say where the wall time goes.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import psutil  # noqa: E402
 
 from bench.common import (  # noqa: E402 - the repository root must be on sys.path first
     Client,
@@ -55,6 +60,21 @@ def start_cluster(base: Path) -> tuple[str, list[subprocess.Popen]]:
     with DaskClient(address, timeout=30, set_as_default=False) as client:
         client.wait_for_workers(2, timeout=60)
     return address, procs
+
+
+def cpu_meters(procs: list[subprocess.Popen], server: ServerProcess) -> dict[str, Usage]:
+    """Usage of each process; a `dask worker` runs its worker in a child of its nanny."""
+    pids = {"scheduler": procs[0].pid, "server": server.process.pid, "bench": os.getpid()}
+    for n, nanny in enumerate(procs[1:], 1):
+        children = psutil.Process(nanny.pid).children()
+        pids[f"w{n}"] = max(children, key=lambda c: c.memory_info().rss).pid
+    return {name: Usage(pid) for name, pid in pids.items()}
+
+
+def print_cpu(label: str, meters: dict[str, Usage], runs: int) -> None:
+    used = {name: meter.seconds() / runs * 1000 for name, meter in meters.items()}
+    parts = ", ".join(f"{name} {ms:.2f}" for name, ms in used.items())
+    print(f"  CPU ms per run, {label}: {parts}; total {sum(used.values()):.2f}")
 
 
 def dask_floor(address: str, runs: int) -> float:
@@ -122,11 +142,14 @@ def main() -> None:
             servers = [remote, local]
             jobs = make_jobs(remote, args.clients, "true", tmp)
             through_server(remote, jobs, 64, args.clients)  # warm the workers' imports
+            meters = cpu_meters(procs, remote)
             floor = dask_floor(address, args.runs)
             print(f"dask floor: {args.runs} submits of subprocess.run(['true']): {floor:.2f} s")
-            began = time.perf_counter()
+            print_cpu("floor", meters, args.runs)
+            meters, began = cpu_meters(procs, remote), time.perf_counter()
             through_server(remote, jobs, args.runs, args.clients)
             wall = time.perf_counter() - began
+            print_cpu("server", meters, args.runs)
             ratio = wall / floor
             verdict = "PASS" if ratio <= 1.5 else "MISS"
             print(f"server: {args.runs} runs from {args.clients} clients: {wall:.2f} s")

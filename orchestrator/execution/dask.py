@@ -4,13 +4,17 @@ Same contract as `LocalExecutor`: `start` returns an `Execution` at once and `on
 exactly one `AttemptResult`. The worker runs the shell with the local executor's own code
 (`dask_task`); its messages come back on one event topic, handled on the client's event loop:
 `started` (the process runs: `on_started`), `out` (chunks into the run's output, masked there),
-`done` (the result). The task's future covers what the worker cannot say: its worker died
-("worker lost", never run again: re-runs are off), the server's scheduler went away, the worker
-refused it (another version of Orchestrator).
+`done` (the result; for a short attempt also where it ran and all of its output). The task's
+future covers what the worker cannot say: its worker died ("worker lost", never run again:
+re-runs are off), the server's scheduler went away, the worker refused it (another version).
+
+Attempts are sent from the client's event loop: those started since its last turn go to the
+scheduler as one graph per set of resources, which costs the scheduler one update, not one each.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from collections.abc import Callable
@@ -29,6 +33,9 @@ from orchestrator.threadpool import POOL
 log = get_logger("orchestrator.execution.dask")
 # After a cancel, how long the worker's own report (the tree is stopped) is awaited past the grace.
 CANCEL_REPORT = 10.0
+# A cancelled attempt not yet announced by a worker: how long to wait for that worker to say it
+# runs it (it does so at once on the cancel) before taking it as never started.
+ANNOUNCE_WAIT = 2.0
 
 
 class _Remote:
@@ -58,6 +65,7 @@ class DaskExecutor:
         self.cluster = Cluster(settings, TOPIC, self._event)
         self._lock = threading.Lock()
         self._attempts: dict[str, _Remote] = {}
+        self._pending: list[tuple[str, dict, dict[str, float]]] = []  # not sent to the cluster yet
 
     def start_cluster(self) -> None:
         self.cluster.start()
@@ -100,23 +108,57 @@ class DaskExecutor:
             "kill_grace": spec.kill_grace,
             "passthrough": list(self.passthrough),
         }
-        try:
-            remote.future = client.submit(
-                run_attempt,
-                payload,
-                key=f"orchestrator-{attempt}",
-                pure=False,
-                retries=0,
-                resources=dict(spec.resources) or None,
-            )
-        except Exception as err:  # noqa: BLE001 - a closed client, a bad argument: one result
-            self._finish(attempt, Outcome.ERROR, error=f"could not submit to the cluster: {err}")
-            return handle
-        future = remote.future
-        handle.set_waker(lambda: POOL.submit(future.cancel))
-        future.add_done_callback(lambda done: self._future_done(attempt, done))
+        with self._lock:
+            self._pending.append((attempt, payload, dict(spec.resources)))
+            first = len(self._pending) == 1
+        if first:
+            try:
+                client.loop.add_callback(self._submit_pending, client)
+            except Exception as err:  # noqa: BLE001 - a closed client: one result each
+                self._fail_pending(f"could not submit to the cluster: {err}")
         log.debug("attempt submitted", attempt=attempt, resources=spec.resources)
         return handle
+
+    def _submit_pending(self, client: Any) -> None:
+        """On the client's event loop: send the attempts started since its last turn."""
+        with self._lock:
+            pending, self._pending = self._pending, []
+        groups: dict[tuple, list[tuple[str, dict]]] = {}
+        for attempt, payload, resources in pending:
+            groups.setdefault(tuple(sorted(resources.items())), []).append((attempt, payload))
+        for resources, items in groups.items():
+            try:
+                futures = client.map(
+                    run_attempt,
+                    [payload for _, payload in items],
+                    key=[f"orchestrator-{attempt}" for attempt, _ in items],
+                    pure=False,
+                    retries=0,
+                    resources=dict(resources) or None,
+                )
+            except Exception as err:  # noqa: BLE001 - a closed client, a bad argument
+                for attempt, _ in items:
+                    self._finish(attempt, Outcome.ERROR, error=f"could not submit: {err}")
+                continue
+            for future in futures:
+                self._watch(future.key.removeprefix("orchestrator-"), future)
+
+    def _fail_pending(self, error: str) -> None:
+        with self._lock:
+            pending, self._pending = self._pending, []
+        for attempt, _, _ in pending:
+            self._finish(attempt, Outcome.ERROR, error=error)
+
+    def _watch(self, attempt: str, future: Any) -> None:
+        with self._lock:
+            remote = self._attempts.get(attempt)
+        if remote is None:
+            return
+        remote.future = future
+        remote.handle.set_waker(lambda: POOL.submit(future.cancel))
+        if remote.handle.cancelled:  # cancelled before it was sent: its waker was not there yet
+            POOL.submit(future.cancel)
+        future.add_done_callback(lambda done: self._future_done(attempt, done))
 
     def _event(self, event: tuple[float, dict]) -> None:
         """A worker's message on the client's event loop; quick, never blocks."""
@@ -131,13 +173,21 @@ class DaskExecutor:
             for stream, chunk, when in message["chunks"]:
                 remote.output.write(stream, chunk, when)
         elif kind == "started":
-            remote.worker = {k: message["where"][k] for k in ("name", "host")}
-            if remote.on_started is not None:
-                # No local `pid`/`sid`: a restarted server's recovery must not look for it here.
-                mark = {**remote.worker, "pid": None, "remote_pid": message.get("pid")}
-                remote.on_started(mark)
+            self._started(remote, message)
         elif kind == "done":
+            if "where" in message:  # it ended before it said where it runs: say it first
+                self._started(remote, message)
+            for stream, chunk, when in message["chunks"]:
+                remote.output.write(stream, chunk, when)
             self._finish_with(attempt, message["result"])
+
+    @staticmethod
+    def _started(remote: _Remote, message: dict) -> None:
+        remote.worker = {k: message["where"][k] for k in ("name", "host")}
+        if remote.on_started is not None:
+            # No local `pid`/`sid`: a restarted server's recovery must not look for it here.
+            mark = {**remote.worker, "pid": None, "remote_pid": message.get("pid")}
+            remote.on_started(mark)
 
     def _finish_with(self, attempt: str, answer: dict) -> None:
         self._finish(
@@ -158,25 +208,31 @@ class DaskExecutor:
         status = future.status
         if status == "finished":  # the `done` message was lost: fetch the result itself
             try:
-                self._finish_with(attempt, future.result(timeout=CANCEL_REPORT))
+                self._finish_with(attempt, json.loads(future.result(timeout=CANCEL_REPORT)))
             except Exception as err:  # noqa: BLE001
                 self._finish(attempt, Outcome.ERROR, error=f"the result was lost: {err}")
         elif status == "error":
             self._finish(attempt, Outcome.ERROR, error=self._describe(remote, future.exception()))
-        elif remote.handle.cancelled and remote.worker is not None:
-            # The worker stops the tree (TERM, grace, KILL) and reports; wait for that report.
-            timer = threading.Timer(
-                remote.spec.kill_grace + CANCEL_REPORT,
-                lambda: self._finish(attempt, Outcome.CANCELLED, error="cancelled"),
-            )
-            timer.daemon = True
-            timer.start()
         elif remote.handle.cancelled:
-            self._finish(attempt, Outcome.CANCELLED, error="cancelled")
+            self._await_report(attempt, remote)
         else:
             self._finish(
                 attempt, Outcome.ERROR, error="the attempt was lost with the cluster's scheduler"
             )
+
+    def _await_report(self, attempt: str, remote: _Remote, waited: bool = False) -> None:
+        """A cancelled attempt: its worker stops the tree (TERM, grace, KILL), then reports."""
+        if remote.worker is None and waited:
+            self._finish(attempt, Outcome.CANCELLED, error="cancelled")  # it never started
+            return
+        if remote.worker is None:
+            delay, then = ANNOUNCE_WAIT, lambda: self._await_report(attempt, remote, True)
+        else:
+            delay = remote.spec.kill_grace + CANCEL_REPORT
+            then = lambda: self._finish(attempt, Outcome.CANCELLED, error="cancelled")  # noqa: E731
+        timer = threading.Timer(delay, then)
+        timer.daemon = True
+        timer.start()
 
     @staticmethod
     def _describe(remote: _Remote, exc: BaseException | None) -> str:

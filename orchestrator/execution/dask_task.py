@@ -3,8 +3,11 @@
 Imported on the workers, so it needs only `distributed` and the execution pieces that run an
 attempt without a server (`local._Attempt`: the same spawn, timeout, kill grace and tree kill as
 local runs). The task talks back through the worker's event log (`log_event` on the attempt's
-topic, forwarded by the scheduler to the server's client): `started` (where it runs), `out`
-(output chunks, batched) and `done` (the result), in that order on one stream.
+topic, forwarded by the scheduler to the server's client), on one ordered stream: `started`
+(where it runs), `out` (output chunks, batched) and `done` (the result). Every message costs the
+worker, the scheduler and the server a little, so a task says no more than it must: `started`
+and `out` wait up to `FLUSH_DELAY` (or `FLUSH_BYTES` of output), and a task that ends sooner
+sends one message, `done`, which carries where it ran and all of its output.
 
 A task is stopped when the worker no longer runs it as ours: cancelled by the server (a cancel,
 or the server's client went away: a restart of the server stops its remote attempts), or the
@@ -15,6 +18,8 @@ from the worker's own state, without asking the scheduler.
 from __future__ import annotations
 
 import atexit
+import functools
+import json
 import socket
 import threading
 import time
@@ -31,6 +36,7 @@ POLL = 0.1  # seconds between checks that each attempt is still wanted
 FLUSH_DELAY = 0.05  # seconds output may wait on the worker, to be sent in fewer messages
 FLUSH_BYTES = 65536
 RUNNING_STATES = frozenset({"executing", "long-running"})
+HOST = socket.gethostname()
 
 
 class VersionMismatch(RuntimeError):
@@ -38,17 +44,24 @@ class VersionMismatch(RuntimeError):
 
 
 class Relay:
-    """The attempt's output sink on the worker: chunks are batched and sent to the server,
-    which masks, caps and keeps them in the run's output (nothing is kept here)."""
+    """The attempt's messages to the server, batched (see the module): the output's chunks go to
+    the server, which masks, caps and keeps them in the run's output (nothing is kept here)."""
 
     def __init__(self, send: Callable[[dict], None], attempt: str) -> None:
         self.send, self.attempt = send, attempt
         self.lock = threading.Lock()
+        self.announcement: dict | None = None  # the `started` message, until it is sent
         self.pending: list[list] = []
         self.size = 0
-        self.first_at: float | None = None
-        self.sent = 0  # messages sent, so the server knows it has them all
+        self.first_at: float | None = None  # when the oldest unsent message became pending
         self.truncated = False
+
+    def announce(self, where: dict, pid: int) -> None:
+        """The process runs: say so with the next message, at the latest after FLUSH_DELAY."""
+        with self.lock:
+            self.announcement = {"a": self.attempt, "t": "started", "where": where, "pid": pid}
+            if self.first_at is None:
+                self.first_at = time.monotonic()
 
     def write(self, stream: str, chunk: bytes, when: float | None = None) -> None:
         with self.lock:
@@ -61,7 +74,7 @@ class Relay:
             self.flush()
 
     def end(self, stream: str) -> None:
-        self.flush()
+        pass  # what is left goes with the next flush, or with `done`
 
     def due(self) -> bool:
         first = self.first_at
@@ -70,10 +83,21 @@ class Relay:
     def flush(self) -> None:
         # Sent under the lock: the monitor's and the task's flushes must keep the output's order.
         with self.lock:
+            if self.announcement is not None:
+                self.send(self.announcement)
+                self.announcement = None
             chunks, self.pending, self.size, self.first_at = self.pending, [], 0, None
             if chunks:
-                self.sent += 1
                 self.send({"a": self.attempt, "t": "out", "chunks": chunks})
+
+    def finish(self, result: dict) -> None:
+        """The last message: the result, with whatever was not sent yet."""
+        with self.lock:
+            message = {"a": self.attempt, "t": "done", "result": result, "chunks": self.pending}
+            if self.announcement is not None:
+                message.update(where=self.announcement["where"], pid=self.announcement["pid"])
+            self.announcement, self.pending, self.size, self.first_at = None, [], 0, None
+            self.send(message)
 
     # What `_Attempt` reads of a local run's output; the server's copy is the real one.
     def positions(self) -> dict[str, int]:
@@ -110,9 +134,11 @@ class _Monitor:
             with self.lock:
                 items = list(self.running.items())
             for key, (worker, handle, _, relay) in items:
-                if relay.due():
+                wanted = _wanted(worker, key)
+                # A cancelled attempt announces itself: the server then awaits its last report.
+                if relay.due() or not wanted:
                     relay.flush()
-                if not _wanted(worker, key):
+                if not wanted:
                     handle.cancel()
 
     def kill_all(self) -> None:
@@ -136,8 +162,15 @@ MONITOR = _Monitor()
 atexit.register(MONITOR.kill_all)
 
 
-def run_attempt(payload: dict) -> dict:
-    """The Dask task: run one attempt here and return its result as plain values.
+@functools.lru_cache(maxsize=8)
+def _launch(passthrough: tuple[str, ...]) -> Launch:
+    """The worker's environment does not change while it runs: filter it once, not per task."""
+    return Launch(passthrough)
+
+
+def run_attempt(payload: dict) -> bytes:
+    """The Dask task: run one attempt here; its value is the result as JSON (the worker sizes
+    every value it holds, and bytes are sized at once). The server reads the `done` message.
 
     Refuses (raises `VersionMismatch`) when the server runs another version of Orchestrator.
     """
@@ -145,18 +178,13 @@ def run_attempt(payload: dict) -> dict:
 
     worker = get_worker()
     name = str(worker.name)
-    where = {"name": name, "host": socket.gethostname(), "address": worker.address}
+    where = {"name": name, "host": HOST, "address": worker.address}
     if payload["version"] != orchestrator.__version__:
         raise VersionMismatch(
             f"worker {name} runs Orchestrator {orchestrator.__version__} but the server runs "
             f"{payload['version']}: install the same version on both"
         )
-    attempt_id = payload["attempt"]
     key = worker.get_current_task()
-
-    def send(message: dict) -> None:
-        worker.log_event(TOPIC, message)
-
     spec = AttemptSpec(
         command=payload["command"],
         workdir=payload["workdir"],
@@ -164,18 +192,20 @@ def run_attempt(payload: dict) -> dict:
         timeout=payload["timeout"],
         kill_grace=payload["kill_grace"],
     )
-    relay = Relay(send, attempt_id)
+    relay = Relay(functools.partial(worker.log_event, TOPIC), payload["attempt"])
     handle = Execution()
     results: list[AttemptResult] = []
-    attempt = _Attempt(spec, handle, results.append, Launch(tuple(payload["passthrough"])), relay)
+    attempt = _Attempt(spec, handle, results.append, _launch(tuple(payload["passthrough"])), relay)
     MONITOR.add(key, worker, handle, attempt, relay)
     try:
         if attempt.guarded(attempt.begin):
-            send({"a": attempt_id, "t": "started", "where": where, "pid": attempt.proc.pid})
+            relay.announce(where, attempt.proc.pid)
             attempt.guarded(attempt.watch)
+    except BaseException:
+        relay.flush()  # the output read so far still reaches the run
+        raise
     finally:
         MONITOR.remove(key)
-        relay.flush()
     result = results[0]
     answer = {
         "outcome": str(result.outcome),
@@ -184,7 +214,6 @@ def run_attempt(payload: dict) -> dict:
         "started_at": result.started_at.timestamp(),
         "finished_at": result.finished_at.timestamp(),
         "worker": where,
-        "messages": relay.sent,
     }
-    send({"a": attempt_id, "t": "done", "result": answer})
-    return answer
+    relay.finish(answer)
+    return json.dumps(answer).encode()
