@@ -106,6 +106,8 @@ class SupervisorActor(DeferringActor):
                 if not self.accepting:
                     raise Unavailable("The server is shutting down; no new runs are accepted.")
                 return self.board.fire(schedule_id, due, manual, marks)
+            case m.ScheduleFired():
+                self.board.fired(message)
             case m.Shutdown():
                 return self._shutdown()
             case m.InterruptAll():
