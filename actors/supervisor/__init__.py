@@ -196,7 +196,8 @@ class SupervisorActor(DeferringActor):
     def _show_waiting(self) -> None:
         """Write on each queued run why it waits, when that changed (in one message)."""
         queue, changed = self.admission.queue, []
-        for index, (run, job) in enumerate(queue):
+        for index in range(self.admission.unchanged, len(queue)):
+            run, job = queue[index]
             reason = self.admission.reasons.get(run["id"])
             if run.get("waiting") != reason:
                 run = {**run, "waiting": reason}
