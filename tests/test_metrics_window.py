@@ -110,3 +110,29 @@ class TestRunWindow:
         store.runs.save({**run, "id": "R000000000001", "created_at": "not a time"})
         assert kept(store, NOW)["by_state_24h"] == {"failed": 1}
         assert iso(NOW) == run["created_at"]
+
+
+class TestWindowMemory:
+    """Purged runs leave no trace in the window, whatever time remains before they would leave
+    it."""
+
+    def test_a_purge_of_most_runs_drops_their_entries(self, tmp_path: Path):
+        """After purges that keep a fifth of the runs, the window lists only the runs kept."""
+        store = open_store(tmp_path)
+        job = add_job(store, tmp_path, "job")
+        for _ in range(3):  # a short retention: runs come and go within the day
+            runs = [add_run(store, job, "succeeded", NOW, 1.0) for _ in range(500)]
+            store.runs.remove([run["id"] for run in runs[:400]])
+        window = store.runs.window
+        assert len(window.members) == len(store.runs) == 300
+        assert window.listed <= len(window.members) * 5 // 4 + 32
+        assert kept(store, NOW) == recount(store, NOW)
+
+    def test_a_few_purged_runs_cost_no_pass(self, tmp_path: Path):
+        """A purge of a handful of runs leaves their entries until there are enough to drop."""
+        store = open_store(tmp_path)
+        job = add_job(store, tmp_path, "job")
+        runs = [add_run(store, job, "succeeded", NOW, 1.0) for _ in range(400)]
+        store.runs.remove([runs[0]["id"], runs[1]["id"]])
+        assert store.runs.window.listed == 400
+        assert kept(store, NOW) == recount(store, NOW)

@@ -90,3 +90,19 @@ class TestInterval:
         due = datetime.fromisoformat(doc["next_purge_at"])
         assert timedelta(seconds=60) < due - datetime.now(UTC) <= timedelta(seconds=121)
         assert doc["purge_interval"] == 120
+
+
+class TestMemory:
+    def test_a_purge_that_removed_runs_hands_memory_back(self, server: ServerProcess, tmp_path):
+        """After a purge that removed runs, the debug log says how much memory went back to
+        the system; a purge that removed nothing does not try."""
+        finished_runs(server, tmp_path, 2)
+        assert server.request("PUT", "/system/log-level", {"level": "debug"})[0] == 200
+        assert server.request("POST", "/system/purge")[1]["runs"] == 2
+        assert server.request("POST", "/system/purge")[1]["runs"] == 0
+        logs = server.request("GET", "/logs?level=debug&limit=1000")[1]["items"]
+        released = [r for r in logs if r["message"] == "memory released"]
+        assert len(released) == 1, released
+        fields = released[0]["fields"]
+        assert fields["rss_before"] > 0 and fields["rss_after"] > 0
+        assert fields["released"] == fields["rss_before"] - fields["rss_after"]

@@ -16,6 +16,7 @@ from typing import Any
 from actors import messages as m
 from orchestrator.config_schema import RetentionConfig
 from orchestrator.log import get_logger
+from orchestrator.memory import release_memory
 from orchestrator.models.fields import iso
 from orchestrator.store import retention, transfer
 
@@ -95,6 +96,8 @@ def purge(storage: Any, now: datetime) -> dict[str, Any]:
     else:
         seconds = round(time.perf_counter() - started, 3)
         log.info("retention purged", seconds=seconds, **counts)
+        if counts["runs"] or counts["audit"]:  # what they held is free: give it back
+            release_memory()
     finally:
         plan.rearm(storage.actor_ref)
     return counts

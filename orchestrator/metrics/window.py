@@ -43,6 +43,11 @@ class RunWindow:
         self.horizon = -math.inf  # runs created before this timestamp are out of the window
         self.loading = False  # while True, durations are appended and sorted once at the end
 
+    @property
+    def listed(self) -> int:
+        """Entries the creation order holds: the runs counted, and purged runs not yet dropped."""
+        return len(self._order) - self._start
+
     def loaded(self) -> None:
         """End of a bulk load (the history read at start): sort the durations once."""
         self.loading = False
@@ -68,10 +73,32 @@ class RunWindow:
         self._add(share)
 
     def remove(self, run_ids: list[str]) -> None:
-        """Runs were purged: they count no more (their entries in the order go when they leave
-        the window)."""
+        """Runs were purged: they count no more, and their entries in the creation order go
+        too once most of the order is purged runs (see `_compact`)."""
+        before = len(self.members)
+        self._forget(run_ids)
+        if before - len(self.members) > len(self.members):  # a dict never shrinks: copy it
+            self.members = dict(self.members)
+        self._compact()
+
+    def _forget(self, run_ids: list[str]) -> None:
         shares = [self.members.pop(run_id) for run_id in run_ids if run_id in self.members]
         self._take_all(shares)
+
+    def _compact(self) -> None:
+        """Drop the order's entries of purged runs once they are a quarter of the runs counted.
+
+        Left alone, they would stay until they leave the window, 24 hours later: a server whose
+        retention keeps less than a day would hold one entry (a tuple, a float and the run ID,
+        about 160 bytes) for every run of the day, however few runs it keeps. Each pass drops at
+        least a quarter as many entries as it keeps, so it costs O(1) per purged run.
+        """
+        stale = self.listed - len(self.members)
+        if stale <= len(self.members) // 4 + BATCH:
+            return
+        members = self.members
+        self._order = [entry for entry in self._order[self._start :] if entry[1] in members]
+        self._start = 0
 
     def expire(self, now: datetime) -> None:
         """Move the window's start to `now` - 24 h: older runs leave the counts."""
@@ -86,7 +113,7 @@ class RunWindow:
         if cut - start > len(self.members) // 2:
             self._rebuild(order[cut:])
         else:
-            self.remove([run_id for _, run_id in order[start:cut]])
+            self._forget([run_id for _, run_id in order[start:cut]])
         self._start = cut
         if cut > len(order) // 2:  # drop the entries that left, now and then, in one go
             del order[:cut]

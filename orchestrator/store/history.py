@@ -155,13 +155,21 @@ class RunHistory:
             self.table.delete(run_id)
             self.outputs.delete(run_id)
         self.window.remove(list(gone))
+        if len(gone) > len(self.records):
+            # A dict never shrinks as entries go; copied, its table fits what is left (in the
+            # same order), and the old table's memory is free for `release_memory`.
+            self.records = dict(self.records)
         for owner in owners:
             # One pass per owner keeps this linear however many runs go at once.
             left = [run_id for run_id in self.by_owner[owner] if run_id not in gone]
             if left:
                 self.by_owner[owner] = left
-            else:
+            else:  # an owner without runs (a deleted job's) keeps no entry in any index
                 del self.by_owner[owner]
+                if not self.active[owner]:
+                    del self.active[owner]
+                if not self.planned.get(owner, True):
+                    del self.planned[owner]
         return len(gone)
 
     def drop_outputs(self, owner_id: str) -> None:
