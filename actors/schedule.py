@@ -82,8 +82,13 @@ class ScheduleActor(Actor):
         match message:
             case m.Fire(due) if due == self.due:
                 self.token = None
-                self._fire(due, "due")
-                self._start(catch_up=False)
+                # The next time travels with the fire's marks: one write to Storage per fire.
+                upcoming = self._next_after(due)
+                self._fire(due, "due", upcoming)
+                if upcoming is None:
+                    self._start(catch_up=False)  # idle, with the reason
+                else:
+                    self._arm(upcoming)
             case m.Reconfigure(schedule, marks):
                 if self.token is not None:
                     self.timekeeper.cancel(self.token)
@@ -112,16 +117,30 @@ class ScheduleActor(Actor):
             self._mark({"checkpoint": iso(current)}, acked=True)
             self.checkpoint = current
 
-    def _arm(self) -> None:
+    def _next_after(self, due: datetime) -> datetime | None:
+        """The fire after `due`, or None (with the reason kept) when it cannot be computed."""
+        if self.problem is not None or self.cron is None:
+            return None
+        try:
+            return self.cron.next_after(max(due, self.clock()))
+        except CronError as err:
+            self.problem = str(err)
+            return None
+
+    def _arm(self, due: datetime | None = None) -> None:
+        """Wake at the next fire time; `due`, when given, was computed and stored already."""
         assert self.cron is not None
-        self.due = self.cron.next_after(max(self.checkpoint, self.clock()))
+        self.due = due or self.cron.next_after(max(self.checkpoint, self.clock()))
         self.token = self.timekeeper.wake_at(self.due, self.actor_ref, m.Fire(self.due))
-        self._mark({"next_fire_at": iso(self.due)}, acked=False)
+        if due is None:
+            self._mark({"next_fire_at": iso(self.due)}, acked=False)
         self.log.debug("next fire armed", at=iso(self.due))
 
-    def _fire(self, due: datetime, why: str) -> None:
+    def _fire(self, due: datetime, why: str, upcoming: datetime | None = None) -> None:
         self.checkpoint = due
         marks = {"checkpoint": iso(due), "last_fired_at": iso(self.clock())}
+        if upcoming is not None:
+            marks["next_fire_at"] = iso(upcoming)
         self.log.info("schedule firing", due=iso(due), reason=why)
         # The checkpoint travels with the launch: Storage commits it with the runs, at once.
         self.supervisor.tell(m.FireSchedule(self.schedule["id"], iso(due), marks=marks))

@@ -17,7 +17,8 @@ from typing import Any
 import structlog
 
 from orchestrator.log_buffer import LEVELS, LogBuffer, level_number
-from orchestrator.log_format import FIELDS_ATTR, BufferHandler, LineFormatter, RotatingLogFile
+from orchestrator.log_files import SERVER_FLUSH_EVERY, RotatingLogFile
+from orchestrator.log_format import FIELDS_ATTR, BufferHandler, LineFormatter
 
 ROOT = "orchestrator"
 # Third-party loggers routed through our handlers; the first two get their debug output on --debug.
@@ -153,6 +154,7 @@ def logs_for(config: Any, debug: bool = False) -> LogControl:
         lg.buffer_size,
         lg.file_max_bytes,
         lg.file_backups,
+        flush_every=SERVER_FLUSH_EVERY,
     )
 
 
@@ -165,11 +167,13 @@ def setup_logging(
     file_max_bytes: int = 10485760,
     file_backups: int = 5,
     name: str = ROOT,
+    flush_every: float | None = None,
 ) -> LogControl:
     """Install the handlers of the server's logger tree; a second call replaces the first.
 
     `name` is the logger whose tree is captured; get_logger() always files loggers under
     "orchestrator", so other names only make sense for programs with loggers of their own.
+    `flush_every`: write lines below WARNING to the files in batches, that often (seconds).
     """
     global _active
     if _active is not None:
@@ -183,6 +187,7 @@ def setup_logging(
         for file_level, number in LEVELS.items():
             handler = RotatingLogFile(
                 log_dir / f"{file_level}.log",
+                flush_every,
                 maxBytes=file_max_bytes,
                 backupCount=file_backups,
                 encoding="utf-8",

@@ -2,15 +2,14 @@
 
 A record is rendered at most once, and only when a handler actually emits it: the line is cached
 on the record, so four files, the console and the buffer share the work, and records below the
-current level never reach this module at all. RotatingLogFile exists for the same reason: at
-debug level the server emits thousands of records per second.
+current level never reach this module at all (at debug level the server emits thousands of
+records per second). The files themselves are `orchestrator.log_files`.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from logging.handlers import RotatingFileHandler
 from typing import Any
 
 from orchestrator.log_buffer import LogBuffer
@@ -106,21 +105,6 @@ class LineFormatter(logging.Formatter):
         if record.stack_info:
             parts.append(self.formatStack(record.stack_info))
         return "\n".join(parts)
-
-
-class RotatingLogFile(RotatingFileHandler):
-    """A RotatingFileHandler without Python 3.11's two `stat` calls per record.
-
-    The stdlib checks that the file is a regular one before comparing sizes; here the size is
-    compared first and the full check only runs when a rollover is actually due.
-    """
-
-    def shouldRollover(self, record: logging.LogRecord) -> bool:
-        if self.stream is None:
-            self.stream = self._open()
-        if self.maxBytes <= 0 or self.stream.tell() + len(self.format(record)) + 1 < self.maxBytes:
-            return False
-        return bool(super().shouldRollover(record))
 
 
 class BufferHandler(logging.Handler):

@@ -61,3 +61,54 @@ class TestResources:
         gate.enqueue(run("R1"), job("JA"))
         gate.observe(cpu_percent=100, available_mb=1)
         assert len(gate.startable()) == 1
+
+
+class TestAtTheLimit:
+    """While every queued run waits for the global limit, a look costs only the new runs."""
+
+    def full_gate(self) -> Admission:
+        gate = Admission(1)
+        for n in range(4):
+            gate.enqueue(run(f"R{n}"), job(f"J{n}"))
+        assert [r["id"] for r, _ in gate.startable()] == ["R0"]
+        assert gate.unchanged == 0  # the first look: every entry may have changed
+        return gate
+
+    def test_only_the_runs_queued_since_are_new(self):
+        """Three wait; two more come: the next look keeps the three and gives the two the
+        same reason."""
+        gate = self.full_gate()
+        gate.enqueue(run("R4"), job("J4"))
+        gate.enqueue(run("R5"), job("J5"))
+        assert gate.startable() == []
+        assert gate.unchanged == 3 and len(gate.queue) == 5
+        assert (
+            gate.reasons["R5"] == gate.reasons["R1"] and "max_concurrent_runs" in gate.reasons["R5"]
+        )
+
+    def test_a_release_looks_at_everything_again(self):
+        """A run ends: the first waiting starts, and every entry may have changed."""
+        gate = self.full_gate()
+        gate.startable()
+        gate.release("R0")
+        assert [r["id"] for r, _ in gate.startable()] == ["R1"]
+        assert gate.unchanged == 0 and [r["id"] for r, _ in gate.queue] == ["R2", "R3"]
+
+    def test_a_withdrawn_run_shifts_what_is_known(self):
+        """Cancelling the second waiting run: the two left are still known, the new one behind
+        them gets its reason."""
+        gate = self.full_gate()
+        assert gate.withdraw("R2")["id"] == "R2"
+        gate.enqueue(run("R4"), job("J4"))
+        assert gate.startable() == []
+        assert gate.unchanged == 2 and "R4" in gate.reasons and "R2" not in gate.reasons
+
+    def test_a_busy_machine_is_not_the_shortcut(self):
+        """A busy CPU after a full look: the reason becomes the CPU for every run."""
+        gate = Admission(1, ResourceLimits(max_cpu_percent=50))
+        for n in range(3):
+            gate.enqueue(run(f"R{n}"), job(f"J{n}"))
+        gate.startable()
+        gate.observe(90.0, None)
+        assert gate.startable() == [] and gate.unchanged == 0
+        assert "max_cpu_percent" in gate.reasons["R2"]

@@ -4,8 +4,10 @@ commit that grows the file fail with SQLITE_FULL, as a full disk does."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pykka
 import pytest
@@ -126,3 +128,62 @@ class TestStorageActorSurvives:
         ref.ask(m.Flush())
         assert store.tables["runs"].db.get("RJS1AJ7778S4H")["note"] == BIG
         assert ref.ask(m.GetRun("RJS1AJ7778S4H"))["state"] == "running"
+
+
+class Gate:
+    """A subscriber that holds the Storage thread in its first announcement until opened, so
+    that asks can pile up in the inbox meanwhile, as they do when many arrive together."""
+
+    def __init__(self) -> None:
+        self.reached, self.opened = threading.Event(), threading.Event()
+
+    def tell(self, message: object) -> None:
+        if not self.reached.is_set():
+            self.reached.set()
+            assert self.opened.wait(10)
+
+
+def asks_together(tmp_path: Path, count: int, limited: bool) -> tuple[Store, Any, list, int]:
+    """`count` job creations waiting together in a real Storage's inbox; returns the store,
+    the actor, their futures and the commits made before they were handled."""
+    store = Store(tmp_path / "store.db", KeySource(None, tmp_path / "secret.key"))
+    gate = Gate()
+    ref = StorageActor.start(store, JobDefaults(60, 1, 1), subscribers=(gate,))
+    new_job(ref, "first", tmp_path)
+    ref.tell(m.SaveRun(run_record("RJS1AJ7778S4J", state="succeeded")))  # its commit blocks
+    assert gate.reached.wait(10)
+    before = store.tables.commits
+    if limited:
+        limit_pages(store.tables, True)
+    body = {"command": "echo " + BIG if limited else "true", "workdir": str(tmp_path)}
+    futures = [
+        ref.ask(m.Create("job", {"name": f"j{i}", **body}, "t"), block=False) for i in range(count)
+    ]
+    gate.opened.set()
+    return store, ref, futures, before
+
+
+class TestAsksArrivingTogether:
+    """Acknowledged asks waiting together share one commit, and one failure answers them all."""
+
+    @pytest.fixture(autouse=True)
+    def _stop(self) -> Iterator[None]:
+        yield
+        pykka.ActorRegistry.stop_all()
+
+    def test_twenty_creations_are_one_commit(self, tmp_path: Path) -> None:
+        store, _, futures, before = asks_together(tmp_path, 20, limited=False)
+        created = [future.get(timeout=10) for future in futures]
+        assert [job["name"] for job in created] == [f"j{i}" for i in range(20)]
+        assert store.tables.commits == before + 1
+        assert all(store.tables["jobs"].db.get(job["id"]) for job in created)
+
+    def test_a_failed_shared_commit_refuses_each_ask_and_keeps_none(self, tmp_path) -> None:
+        _, ref, futures, _ = asks_together(tmp_path, 5, limited=True)
+        for future in futures:
+            with pytest.raises(InsufficientStorage):
+                future.get(timeout=10)
+        for i in range(5):
+            with pytest.raises(NotFound):
+                ref.ask(m.Get("job", f"j{i}"))
+        assert ref.ask(m.Get("job", "first"))["name"] == "first"

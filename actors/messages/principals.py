@@ -88,9 +88,9 @@ class RevokeKey(Acked):
 
 @dataclass(frozen=True)
 class Audit:
-    """Tell: append one record to the audit trail."""
+    """Tell: append records to the audit trail, in order (the gateway's of one loop turn)."""
 
-    entry: dict[str, Any]
+    entries: tuple[dict[str, Any], ...]
 
 
 @dataclass(frozen=True)

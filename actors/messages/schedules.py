@@ -89,6 +89,20 @@ class FireSchedule:
 
 
 @dataclass(frozen=True)
+class ScheduleFired:
+    """Tell, to the Supervisor itself once Storage recorded a fire (`value`: the started
+    `(owner, run)` pairs and the skipped targets) or refused it (`error`); `reply_to` is the
+    fire's asker, if any."""
+
+    schedule_id: str
+    due: str | None
+    manual: bool
+    value: Any
+    error: BaseException | None
+    reply_to: Any = None
+
+
+@dataclass(frozen=True)
 class Fire:
     """Tell, from the Timekeeper to a Schedule: the fire time `due` has come."""
 

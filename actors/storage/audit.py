@@ -1,7 +1,8 @@
 """The Storage actor's handling of the audit trail: appending an entry and listing them.
 
-Split from the principals by aggregate: the gateway tells `Audit` after each request it
-audits and asks `ListAudit` for `GET /audit`. Runs on the Storage actor's thread.
+Split from the principals by aggregate: the gateway tells `Audit` with the entries of the
+requests it audited in one turn of its loop, and asks `ListAudit` for `GET /audit`. Runs on the
+Storage actor's thread.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from orchestrator.store.paging import page
 
 
 def append(storage: Any, message: m.Audit) -> None:
-    """Add one entry to the trail (its table and `audit.log`)."""
+    """Add the entries to the trail (its table and `audit.log`)."""
     audit: AuditTrail = storage.store.audit
-    audit.append(message.entry)
+    for entry in message.entries:
+        audit.append(entry)
 
 
 def list_audit(storage: Any, message: m.ListAudit) -> dict:

@@ -12,6 +12,12 @@ what changed (`Committed`). A failed commit never stops the actor:
   the ask is refused with the store error, unapplied;
 - if the ask's own commit fails, its writes are discarded and the records they touched are read
   back from disk (`orchestrator.store.restore`), then the ask is answered with the store error.
+
+Acknowledged asks that arrive together (a hundred schedules firing in one second, many clients
+starting runs) share one commit: while more messages wait in the inbox, an ask's reply is held;
+the held asks are committed together, and answered, before any other kind of message is handled
+and as soon as the inbox is empty. A held batch holds only acknowledged asks, so a failed commit
+undoes exactly their writes and answers each of them with the store error.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from typing import Any
 import pykka
 
 from actors import messages as m
-from actors.base import Actor
+from actors.base import DEFERRED, Actor
 from orchestrator.log import get_logger
 from orchestrator.store.health import StoreHealth
 from orchestrator.store.restore import undo
@@ -31,6 +37,7 @@ log = get_logger("orchestrator.storage")
 _MAX_PENDING = 500
 FLUSH_DELAY = 0.02
 RETRY_DELAY = 1.0  # seconds between attempts to commit writes kept after a failure
+MAX_HELD = 64  # acknowledged asks committed together at most
 
 
 class CommittingActor(Actor):
@@ -53,6 +60,8 @@ class CommittingActor(Actor):
         self.flush_armed = False
         self.retry_armed = False
         self.asked = False  # whether the message being handled waits for a reply
+        self.reply_to: Any = None  # its reply slot
+        self.held: list[tuple[Any, Any]] = []  # (reply slot, reply) of asks awaiting a commit
 
     def _actor_loop_running(self) -> None:
         # pykka's loop, plus knowing whether the current message is an ask: a failure is then
@@ -60,13 +69,18 @@ class CommittingActor(Actor):
         while not self.actor_stopped.is_set():
             envelope = self.actor_inbox.get()
             self.asked = envelope.reply_to is not None
+            self.reply_to = envelope.reply_to
             self._deliver(envelope)
+            if self.held and self.actor_inbox.empty():
+                self.release_held()
 
     def handle(self, message: Any) -> Any:
         raise NotImplementedError
 
     def on_receive(self, message: Any) -> Any:
         asked = self.asked
+        if self.held and not (asked and m.commit_policy(message) == m.ACK):
+            self.release_held()  # a held batch holds acknowledged asks only
         if isinstance(message, m.Flush):
             self.retry_armed = self.retry_armed and asked
             if not self.try_flush(probe=not asked) and asked:
@@ -74,7 +88,7 @@ class CommittingActor(Actor):
             return None
         policy = m.commit_policy(message)
         acked = policy == m.ACK
-        if acked and self.pending_writes and not self.try_flush() and asked:
+        if acked and self.pending_writes and not self.held and not self.try_flush() and asked:
             raise self.health.current()  # refused unapplied; the earlier writes are kept
         try:
             reply = self.handle(message)
@@ -85,6 +99,9 @@ class CommittingActor(Actor):
             return None
         self.pending_writes += 1
         if acked and asked:
+            if len(self.held) < MAX_HELD and not self.actor_inbox.empty():
+                self.held.append((self.reply_to, reply))  # answered by the batch's commit
+                return DEFERRED
             self.commit_or_undo()
         elif acked or self.pending_writes >= _MAX_PENDING:
             self.try_flush()
@@ -99,7 +116,9 @@ class CommittingActor(Actor):
         return reply
 
     def commit_or_undo(self) -> None:
-        """Commit this ask's writes, or take them back from memory and raise the store error."""
+        """Commit this ask's writes (and the held asks'), or take them back from memory and
+        raise the store error (which each held ask is answered too)."""
+        held, self.held = self.held, []
         try:
             self.flush()
         except Exception as err:  # noqa: BLE001 - any failure: undo, answer, live on
@@ -111,7 +130,19 @@ class CommittingActor(Actor):
                 undo(self.store, self.principals, dropped)
             except Exception:  # noqa: BLE001 - the store cannot even be read: say so, go on
                 log.exception("what a failed write changed could not be read back from disk")
-            raise self.health.current() from err
+            error = self.health.current()
+            for reply_to, _ in held:
+                reply_to.set_exception((type(error), error, None))
+            raise error from err
+        for reply_to, reply in held:
+            reply_to.set(reply)
+
+    def release_held(self) -> None:
+        """Commit the held asks and answer each: their replies, or the store error."""
+        try:
+            self.commit_or_undo()
+        except Exception:  # noqa: BLE001 - already answered to each held ask
+            log.debug("a batch of asks was refused by the store", count=len(self.held))
 
     def try_flush(self, probe: bool = False) -> bool:
         """Commit what is pending; on failure keep it and retry later. True when written.
@@ -160,6 +191,8 @@ class CommittingActor(Actor):
                 log.exception("a subscriber failed", message=type(message).__name__)
 
     def on_stop(self) -> None:
+        if self.held:
+            self.release_held()
         if not self.try_flush():
             log.error("writes could not be saved at stop", lost=self.store.tables.pending_count())
             self.store.tables.discard()

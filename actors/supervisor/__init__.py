@@ -106,6 +106,8 @@ class SupervisorActor(DeferringActor):
                 if not self.accepting:
                     raise Unavailable("The server is shutting down; no new runs are accepted.")
                 return self.board.fire(schedule_id, due, manual, marks)
+            case m.ScheduleFired():
+                self.board.fired(message)
             case m.Shutdown():
                 return self._shutdown()
             case m.InterruptAll():
@@ -194,7 +196,8 @@ class SupervisorActor(DeferringActor):
     def _show_waiting(self) -> None:
         """Write on each queued run why it waits, when that changed (in one message)."""
         queue, changed = self.admission.queue, []
-        for index, (run, job) in enumerate(queue):
+        for index in range(self.admission.unchanged, len(queue)):
+            run, job = queue[index]
             reason = self.admission.reasons.get(run["id"])
             if run.get("waiting") != reason:
                 run = {**run, "waiting": reason}

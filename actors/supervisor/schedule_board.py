@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pykka
+
 from actors import messages as m
+from actors.base import DEFERRED, ask_later
 from actors.schedule import ScheduleActor
 from orchestrator.errors import NotFound
 from orchestrator.log import get_logger
@@ -52,8 +55,9 @@ class ScheduleBoard:
 
     def fire(
         self, schedule_id: str, due: str | None, manual: bool, marks: dict | None = None
-    ) -> dict[str, list]:
-        """Launch every target of the schedule now; returns the runs and the skipped targets.
+    ) -> Any:
+        """Launch every target of the schedule now; the asker is answered the runs and the
+        skipped targets once Storage recorded them (`fired`).
 
         The fire's marks (from the Schedule actor: its checkpoint; for a manual fire: when) are
         committed with the runs, so a crash never keeps the one without the other. With the
@@ -78,14 +82,38 @@ class ScheduleBoard:
             return {"runs": [], "skipped": []}
         if manual:
             marks = {**(marks or {}), "last_fired_at": iso(now())}
-        try:
-            started, skipped = self.storage.ask(m.CreateScheduledRuns(schedule_id, due, marks))
-        except NotFound:
-            if manual:
-                raise
+        # Storage records the runs and the marks in one commit (shared with the fires that
+        # arrive together); the Supervisor does not wait for it, and launches them when told.
+        reply_to, me = self.supervisor.reply_to, self.supervisor.actor_ref
+
+        def recorded(value: Any, error: BaseException | None) -> None:
+            try:
+                me.tell(m.ScheduleFired(schedule_id, due, manual, value, error, reply_to))
+            except pykka.ActorDeadError:  # stopping: the next start's recovery interrupts them
+                log.warning("schedule fired while the Supervisor stopped", schedule_id=schedule_id)
+
+        ask_later(self.storage, m.CreateScheduledRuns(schedule_id, due, marks), recorded)
+        return DEFERRED
+
+    def fired(self, message: m.ScheduleFired) -> None:
+        """Storage recorded a fire: queue its runs, and answer the fire's asker (if any)."""
+        schedule_id, due, manual, reply_to = (
+            message.schedule_id,
+            message.due,
+            message.manual,
+            message.reply_to,
+        )
+        error = message.error
+        if isinstance(error, NotFound) and not manual:
             # Deleted while its fire was on the way: nothing to launch, nothing to record.
             log.info("schedule gone before its fire", schedule_id=schedule_id, due=due)
-            return {"runs": [], "skipped": []}
+            error, started, skipped = None, [], []
+        elif error is None:
+            started, skipped = message.value
+        if error is not None:
+            if reply_to is not None:
+                reply_to.set_exception((type(error), error, error.__traceback__))
+            return
         for owner, run in started:
             self.supervisor.begin(run, owner, admit=False)
         self.supervisor.admit_queued()
@@ -98,7 +126,8 @@ class ScheduleBoard:
             manual=manual,
             runs=[run["id"] for _, run in started],
         )
-        return {"runs": [run for _, run in started], "skipped": skipped}
+        if reply_to is not None:
+            reply_to.set({"runs": [run for _, run in started], "skipped": skipped})
 
     def stop_all(self) -> None:
         for actor in self.actors.values():

@@ -8,8 +8,10 @@ tree from the leader (only processes still linked to a live parent can be found)
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
+import sys
 import time
 from typing import Protocol
 
@@ -106,11 +108,34 @@ def tree_of(pid: int) -> ProcessTree:
 def process_mark(pid: int) -> dict:
     """What identifies the tree led by `pid` after a crash of the server: its session on POSIX
     (the leader's PID), and the leader's start time, so that a reused PID is not mistaken."""
-    try:
-        started: float | None = psutil.Process(pid).create_time()
-    except psutil.Error:  # it ended already: only the ORCH_RUN_ID search can find leftovers
-        started = None
+    started = _linux_start_time(pid) if _PROC_STAT else None
+    if started is None:
+        try:
+            started = psutil.Process(pid).create_time()
+        except psutil.Error:  # it ended already: only the ORCH_RUN_ID search can find leftovers
+            started = None
     return {"pid": pid, "sid": None if os.name == "nt" else pid, "started": started}
+
+
+_PROC_STAT = sys.platform.startswith("linux") and os.path.exists("/proc/self/stat")
+
+
+@functools.cache
+def _boot_and_ticks() -> tuple[float, int]:
+    return psutil.boot_time(), os.sysconf("SC_CLK_TCK")
+
+
+def _linux_start_time(pid: int) -> float | None:
+    """The start time psutil gives (boot time + the `starttime` field of /proc/PID/stat), read
+    in one system call instead of psutil's several: it is taken for every attempt."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            data = stat.read()
+        ticks = int(data[data.rindex(b")") + 2 :].split()[19])
+    except (OSError, ValueError, IndexError):
+        return None
+    boot, per_second = _boot_and_ticks()
+    return boot + ticks / per_second
 
 
 def clear_leftovers(tree: ProcessTree, grace: float) -> None:

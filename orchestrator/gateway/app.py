@@ -7,9 +7,10 @@ import functools
 from aiohttp import web
 
 from orchestrator.gateway import system, waiting
+from orchestrator.gateway.audit_batch import AuditBatch
 from orchestrator.gateway.headers import add_security_headers
 from orchestrator.gateway.input_guard import clean_text
-from orchestrator.gateway.keys import PRINCIPALS, SERVICES, STREAMS, THROTTLE, Services
+from orchestrator.gateway.keys import AUDIT, PRINCIPALS, SERVICES, STREAMS, THROTTLE, Services
 from orchestrator.gateway.middlewares import audit, authenticate, errors
 from orchestrator.gateway.principal_cache import PrincipalCache
 from orchestrator.gateway.resources import RESOURCES
@@ -24,6 +25,7 @@ def create_app(services: Services) -> web.Application:
     app[SERVICES] = services
     app[PRINCIPALS] = PrincipalCache()
     app[STREAMS] = set()
+    app[AUDIT] = AuditBatch(services.storage)
     app.on_response_prepare.append(add_security_headers)
     app.on_shutdown.append(system.end_streams)
     app.on_startup.append(functools.partial(waiting.start_waiters, svc=services))

@@ -17,7 +17,7 @@ from orchestrator.errors import OrchestratorError, Unauthorized, ValidationError
 from orchestrator.gateway.bridge import ask
 from orchestrator.gateway.client_address import client_address
 from orchestrator.gateway.http import read_json, reply, services
-from orchestrator.gateway.keys import THROTTLE
+from orchestrator.gateway.keys import AUDIT, THROTTLE
 from orchestrator.gateway.routing import LOCKED, OPEN, READER, Api
 from orchestrator.log import get_logger
 from orchestrator.models.fields import Checker
@@ -91,7 +91,7 @@ def _audit_lock(request: web.Request, username: str, client: str, lock: Lock) ->
         "client": client,
         "details": {"scope": lock.scope, "seconds": lock.seconds, "failures": lock.failures},
     }
-    services(request).storage.tell(m.Audit(entry))
+    request.app[AUDIT].add(entry)
 
 
 def _with_retry_after(error: OrchestratorError, seconds: int) -> OrchestratorError:

@@ -35,4 +35,5 @@ PRINCIPALS = web.AppKey("principals", PrincipalCache)
 THROTTLE = web.AppKey("throttle", LoginThrottle)
 # The tasks serving /logs/stream and the output streams, ended at shutdown.
 STREAMS = web.AppKey("streams", set)
+AUDIT = web.AppKey("audit", Any)  # gateway.audit_batch.AuditBatch
 WAITERS = web.AppKey("waiters", Any)  # gateway.waiting.RunWaiters, made when the loop runs

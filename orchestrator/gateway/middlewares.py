@@ -24,7 +24,7 @@ from orchestrator.gateway.authorization import OPEN, rule_for
 from orchestrator.gateway.bridge import ask
 from orchestrator.gateway.client_address import client_address
 from orchestrator.gateway.http import reply, services
-from orchestrator.gateway.keys import PRINCIPALS
+from orchestrator.gateway.keys import AUDIT, PRINCIPALS
 from orchestrator.log import get_logger
 
 log = get_logger("orchestrator.gateway")
@@ -121,7 +121,7 @@ async def audit(request: web.Request, handler: Handler) -> web.StreamResponse:
         "client": client_address(request),
         "details": details,
     }
-    services(request).storage.tell(m.Audit(entry))
+    request.app[AUDIT].add(entry)
     return response
 
 

@@ -40,6 +40,11 @@ class Admission:
         self.cpu_percent: float | None = None
         self.available_mb: float | None = None
         self.reasons: dict[str, str] = {}  # queued run ID -> why it waits
+        # While every queued run waits for the global limit, a new look changes nothing but the
+        # runs queued since: `unchanged` queue entries kept their reason at the last look.
+        self.unchanged = 0
+        self._checked = 0
+        self._all_full = False
 
     def enqueue(self, run: dict, job: dict) -> None:
         self.queue.append((run, job))
@@ -69,13 +74,21 @@ class Admission:
         full = (
             f"the most runs allowed at once ({self.limit}, execution.max_concurrent_runs) are going"
         )
+        if self._all_full and busy is None and len(self.running) >= self.limit:
+            # Still nothing can start: only the runs queued since the last look get the reason.
+            self.reasons.update((run["id"], full) for run, _ in self.queue[self._checked :])
+            self.unchanged, self._checked = self._checked, len(self.queue)
+            return []
         chosen, waiting, reasons = [], [], {}
+        self._all_full = False
         for index, (run, job) in enumerate(self.queue):
             if busy is not None or len(self.running) >= self.limit:
                 # Nothing behind can start either: one shared reason, no further checks.
                 reason = busy or full
                 rest = self.queue[index:]
                 reasons.update((r["id"], reason) for r, _ in rest)
+                # Every run left waits for the global limit alone: the shortcut holds next time.
+                self._all_full = not waiting and busy is None
                 waiting.extend(rest)
                 break
             elif self.per_job[job["id"]] >= job["max_concurrent"]:
@@ -94,6 +107,7 @@ class Admission:
                 continue
             waiting.append((run, job))
         self.queue, self.reasons = waiting, reasons
+        self.unchanged, self._checked = 0, len(waiting)
         return chosen
 
     def release(self, run_id: str) -> bool:
@@ -111,10 +125,15 @@ class Admission:
         for index, (run, _) in enumerate(self.queue):
             if run["id"] == run_id:
                 self.reasons.pop(run_id, None)
+                if index < self._checked:
+                    self._checked -= 1
+                self.unchanged = min(self.unchanged, index)
                 return self.queue.pop(index)[0]
         return None
 
     def drain_queue(self) -> list[dict]:
         runs = [run for run, _ in self.queue]
         self.queue, self.reasons = [], {}
+        self.unchanged = self._checked = 0
+        self._all_full = False
         return runs

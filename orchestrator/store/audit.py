@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterator
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from orchestrator import ids
+from orchestrator.log_files import SERVER_FLUSH_EVERY, RotatingLogFile
 from orchestrator.models.fields import iso, now
 from orchestrator.store.tables import Table
 
@@ -117,8 +117,13 @@ def _audit_file(log_dir: Path) -> logging.Logger:
     """A logger of its own for audit.log, apart from the server's logger tree."""
     log_dir.mkdir(parents=True, exist_ok=True)
     logger = logging.Logger("audit")
-    handler = RotatingFileHandler(
-        log_dir / "audit.log", maxBytes=10 * 2**20, backupCount=10, encoding="utf-8"
+    # Written by the Storage thread: batched like the server's own log files.
+    handler = RotatingLogFile(
+        log_dir / "audit.log",
+        SERVER_FLUSH_EVERY,
+        maxBytes=10 * 2**20,
+        backupCount=10,
+        encoding="utf-8",
     )
     handler.setFormatter(logging.Formatter("%(message)s"))
     logger.addHandler(handler)

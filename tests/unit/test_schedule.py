@@ -111,16 +111,22 @@ class TestFiring:
     """A wake-up fires the schedule through the Supervisor and arms the next one."""
 
     def test_a_wake_up_fires_with_its_due_time_and_arms_the_next(self, harness):
-        """The Fire for 01:00 tells FireSchedule(due 01:00) with the checkpoint, then arms 02:00."""
+        """The Fire for 01:00 tells FireSchedule(due 01:00) with the checkpoint and the next
+        time (02:00), which is armed; nothing else is written for it, the fire carries it."""
         schedule_ = harness(now=at(0, 20))
+        written = len(schedule_.storage.marks())
         schedule_.wall.when = at(1, 0)
         assert schedule_.clock.fire() == 1
         schedule_.settle()
         [fire] = schedule_.fires()
         assert (fire.schedule_id, fire.due, fire.manual) == ("S1", iso(at(1)), False)
-        assert fire.marks == {"checkpoint": iso(at(1)), "last_fired_at": iso(at(1))}
+        assert fire.marks == {
+            "checkpoint": iso(at(1)),
+            "last_fired_at": iso(at(1)),
+            "next_fire_at": iso(at(2)),
+        }
         assert schedule_.armed() == [at(2)]
-        assert schedule_.storage.marks()[-1] == {"next_fire_at": iso(at(2))}
+        assert len(schedule_.storage.marks()) == written
 
     def test_a_stale_wake_up_fires_nothing(self, harness):
         """A Fire whose time is not the armed one (re-armed since) is ignored."""

@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 
 from actors import messages as m
+from actors.base import DEFERRED
 from actors.storage import StorageActor
 from actors.supervisor.schedule_board import ScheduleBoard
+from orchestrator.errors import NotFound
 from orchestrator.models.job import JobDefaults
 from orchestrator.runs.backlog import Backlog, TooManyRuns
 from orchestrator.security.crypto import KeySource
@@ -22,11 +24,38 @@ from tests.unit.conftest import FakeClock, Recorder
 DUE = "2026-01-01T01:00:00Z"
 
 
+class Inbox(Recorder):
+    """The Supervisor's ref: keeps what it is told (from Storage's thread) and signals it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.arrived = threading.Event()
+
+    def tell(self, message: Any) -> None:
+        super().tell(message)
+        self.arrived.set()
+
+
+class Answer:
+    """The reply slot of a fire's asker: keeps the value or the error it is given."""
+
+    def __init__(self) -> None:
+        self.value: Any = None
+        self.error: BaseException | None = None
+
+    def set(self, value: Any = None) -> None:
+        self.value = value
+
+    def set_exception(self, exc_info: Any) -> None:
+        self.error = exc_info[1]
+
+
 class FakeSupervisor:
     """What the board uses of the Supervisor: its ref, its backlog, begin and admit."""
 
     def __init__(self, limit: int = 10) -> None:
-        self.actor_ref = Recorder()
+        self.actor_ref = Inbox()
+        self.reply_to: Answer | None = None
         self.backlog = Backlog(limit)
         self.begun: list[tuple[dict, bool]] = []
         self.admitted = 0
@@ -68,6 +97,22 @@ class SignallingClock(FakeClock):
 def board_of(storage: Any, clock: FakeClock, limit: int = 10) -> tuple[ScheduleBoard, Any]:
     supervisor = FakeSupervisor(limit)
     return ScheduleBoard(supervisor, storage, clock), supervisor
+
+
+def fire(board: ScheduleBoard, supervisor: FakeSupervisor, *args: Any, **kwargs: Any) -> Any:
+    """Fire as the Supervisor does: Storage records the fire and tells the Supervisor, which
+    hands the message back to the board; answers what the fire's asker is given."""
+    supervisor.reply_to = answer = Answer()
+    direct = board.fire(*args, **kwargs)
+    if direct is not DEFERRED:
+        return direct
+    assert supervisor.actor_ref.arrived.wait(10)
+    [message] = supervisor.actor_ref.told
+    assert isinstance(message, m.ScheduleFired)
+    board.fired(message)
+    if answer.error is not None:
+        raise answer.error
+    return answer.value
 
 
 def live(clock: FakeClock) -> int:
@@ -122,7 +167,7 @@ class TestFire:
         schedule = make_schedule(storage)
         board, supervisor = board_of(storage, clock)
         marks = {"checkpoint": DUE}
-        answer = board.fire(schedule["id"], DUE, manual=False, marks=marks)
+        answer = fire(board, supervisor, schedule["id"], DUE, manual=False, marks=marks)
         [run] = answer["runs"]
         assert run["scheduled_for"] == DUE and supervisor.begun == [(run, False)]
         assert supervisor.admitted == 1 and answer["skipped"] == []
@@ -131,7 +176,9 @@ class TestFire:
         """No run is created; the checkpoint is still saved, so a restart does not fire it."""
         schedule = make_schedule(storage)
         board, supervisor = board_of(storage, clock, limit=0)
-        answer = board.fire(schedule["id"], DUE, manual=False, marks={"checkpoint": DUE})
+        answer = fire(
+            board, supervisor, schedule["id"], DUE, manual=False, marks={"checkpoint": DUE}
+        )
         assert answer == {"runs": [], "skipped": []} and supervisor.begun == []
         assert storage.ask(m.ListRuns(kind="job"))["items"] == []
         [(_, marks)] = storage.ask(m.SchedulesToStart(schedule["id"]))
@@ -140,14 +187,33 @@ class TestFire:
     def test_a_full_backlog_refuses_a_manual_fire(self, storage, clock):
         """A fire by hand gets the 429 error instead."""
         schedule = make_schedule(storage)
-        board, _ = board_of(storage, clock, limit=0)
+        board, supervisor = board_of(storage, clock, limit=0)
         with pytest.raises(TooManyRuns):
-            board.fire(schedule["id"], None, manual=True)
+            fire(board, supervisor, schedule["id"], None, manual=True)
 
     def test_a_schedule_deleted_before_its_fire_launches_nothing(self, storage, clock):
         """The scheduled fire of a deleted schedule answers no runs instead of failing."""
         schedule = make_schedule(storage)
         storage.ask(m.Delete("schedule", schedule["id"], False))
         board, supervisor = board_of(storage, clock)
-        assert board.fire(schedule["id"], DUE, manual=False) == {"runs": [], "skipped": []}
+        answer = fire(board, supervisor, schedule["id"], DUE, manual=False)
+        assert answer == {"runs": [], "skipped": []}
         assert supervisor.begun == []
+
+    def test_a_manual_fire_of_a_deleted_schedule_answers_not_found(self, storage, clock):
+        """By hand, the same fire is refused with the store's 404 error, told to the asker."""
+        schedule = make_schedule(storage)
+        storage.ask(m.Delete("schedule", schedule["id"], False))
+        board, supervisor = board_of(storage, clock)
+        with pytest.raises(NotFound):
+            fire(board, supervisor, schedule["id"], None, manual=True)
+        assert supervisor.begun == []
+
+    def test_the_supervisor_does_not_wait_for_the_store(self, storage, clock):
+        """fire() hands the fire to Storage and returns at once; the runs come by message."""
+        schedule = make_schedule(storage)
+        board, supervisor = board_of(storage, clock)
+        supervisor.reply_to = Answer()
+        assert board.fire(schedule["id"], DUE, manual=False) is DEFERRED
+        assert supervisor.begun == []
+        assert supervisor.actor_ref.arrived.wait(10)
