@@ -58,10 +58,13 @@ class Committed:
         return any(run["state"] in TERMINAL for run in self.runs)
 
 
-def notifier_wants(message: Any) -> bool:
-    """What the Notifier is woken for: ended runs, changed webhooks, store failures."""
+def notifier_wants(message: Any, webhooks: Any = None) -> bool:
+    """What the Notifier is woken for: ended runs (only while some webhook is defined, when
+    `webhooks`, Storage's collection of them, is given), changed webhooks, store failures."""
     if isinstance(message, Committed):
-        return message.webhooks_changed or message.any_ended()
+        if message.webhooks_changed:
+            return True
+        return (webhooks is None or len(webhooks) > 0) and message.any_ended()
     return True
 
 

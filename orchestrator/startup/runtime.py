@@ -6,6 +6,7 @@ Kept apart from the HTTP side so tests and the `init` command can bring the acto
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import time
 from typing import Any
@@ -84,7 +85,10 @@ class Runtime:
         self.timekeeper = Timekeeper()
         self.waiters = RunWaiters()  # the gateway's `wait=true` requests, attached to its loop
         self.live_outputs = LiveOutputs()  # the output of running attempts, for followers
-        notifier_address = Address(wants=m.notifier_wants)  # woken only for what it sends
+        # Woken only for what it may send (read on Storage's thread, which owns `webhooks`).
+        notifier_address = Address(
+            wants=functools.partial(m.notifier_wants, webhooks=store.webhooks)
+        )
         self.storage = StorageActor.start(
             store,
             JobDefaults(jobs.default_timeout, jobs.default_max_attempts, jobs.default_retry_delay),

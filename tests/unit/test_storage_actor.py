@@ -118,3 +118,13 @@ class TestChannel:
         actor = StorageActor(store, JobDefaults(), subscribers=(Broken(), subscriber))
         actor.on_receive(m.SaveRunResult(run_record(1, "failed"), OUTPUT, None))
         assert [type(message) for message in subscriber.told] == [m.Committed]
+
+    def test_the_notifier_is_woken_for_ended_runs_only_while_webhooks_exist(self) -> None:
+        """With no webhook defined, a finished run does not wake the Notifier; a change of the
+        webhooks, a store failure, or a finished run once one exists does."""
+        ended = m.Committed((run_record(1, "succeeded"),))
+        assert not m.notifier_wants(ended, webhooks={})
+        assert m.notifier_wants(ended, webhooks={"W1": {}})
+        assert m.notifier_wants(m.Committed((), webhooks_changed=True), webhooks={})
+        assert m.notifier_wants(m.StoreFailed("disk full"), webhooks={})
+        assert not m.notifier_wants(m.Committed((run_record(2),)), webhooks={"W1": {}})
