@@ -16,6 +16,7 @@ from actors.schedule import ScheduleActor
 from orchestrator.errors import NotFound
 from orchestrator.log import get_logger
 from orchestrator.models.fields import iso, now
+from orchestrator.models.run import RunState
 
 log = get_logger("orchestrator.schedules")
 
@@ -115,7 +116,10 @@ class ScheduleBoard:
                 reply_to.set_exception((type(error), error, error.__traceback__))
             return
         for owner, run in started:
-            self.supervisor.begin(run, owner, admit=False)
+            if self.supervisor.accepting:
+                self.supervisor.begin(run, owner, admit=False)
+            else:  # the server began to stop while Storage recorded the fire
+                self.supervisor.save_final(run, RunState.INTERRUPTED, "The server shut down first.")
         self.supervisor.admit_queued()
         for item in skipped:
             log.info("schedule target skipped", schedule_id=schedule_id, **item)

@@ -56,6 +56,8 @@ class FakeSupervisor:
     def __init__(self, limit: int = 10) -> None:
         self.actor_ref = Inbox()
         self.reply_to: Answer | None = None
+        self.accepting = True
+        self.interrupted: list[str] = []
         self.backlog = Backlog(limit)
         self.begun: list[tuple[dict, bool]] = []
         self.admitted = 0
@@ -65,6 +67,10 @@ class FakeSupervisor:
 
     def admit_queued(self) -> None:
         self.admitted += 1
+
+    def save_final(self, run: dict, state: str, error: str) -> dict:
+        self.interrupted.append(run["id"])
+        return {**run, "state": state, "error": error}
 
 
 @pytest.fixture
@@ -217,3 +223,17 @@ class TestFire:
         assert board.fire(schedule["id"], DUE, manual=False) is DEFERRED
         assert supervisor.begun == []
         assert supervisor.actor_ref.arrived.wait(10)
+
+    def test_runs_recorded_after_the_stop_began_are_interrupted(self, storage, clock):
+        """A fire whose runs Storage recorded while the server began to stop: they are ended
+        `interrupted` instead of queued, so none is left waiting."""
+        schedule = make_schedule(storage)
+        board, supervisor = board_of(storage, clock)
+        supervisor.reply_to = Answer()
+        assert board.fire(schedule["id"], DUE, manual=False) is DEFERRED
+        supervisor.accepting = False
+        assert supervisor.actor_ref.arrived.wait(10)
+        [message] = supervisor.actor_ref.told
+        board.fired(message)
+        [run] = message.value[0]
+        assert supervisor.begun == [] and supervisor.interrupted == [run[1]["id"]]
