@@ -32,8 +32,15 @@ async def read_json(request: web.Request, *, optional: bool = False) -> Any:
     return parse_json(raw)
 
 
+# Where a JSON answer keeps the value it was made from, so the audit trail reads it without
+# parsing the body again (aiohttp responses carry a mapping of their own for such data).
+REPLIED = "orchestrator.replied"
+
+
 def reply(data: Any, status: int = 200) -> web.Response:
-    return web.json_response(data, status=status, dumps=_dumps)
+    response = web.json_response(data, status=status, dumps=_dumps)
+    response[REPLIED] = data
+    return response
 
 
 def _dumps(data: Any) -> str:

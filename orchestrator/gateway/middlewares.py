@@ -23,7 +23,7 @@ from orchestrator.errors import (
 from orchestrator.gateway.authorization import OPEN, rule_for
 from orchestrator.gateway.bridge import ask
 from orchestrator.gateway.client_address import client_address
-from orchestrator.gateway.http import reply, services
+from orchestrator.gateway.http import REPLIED, reply, services
 from orchestrator.gateway.keys import AUDIT, PRINCIPALS
 from orchestrator.log import get_logger
 
@@ -142,6 +142,9 @@ def _rule(request: web.Request) -> tuple[str, str | None]:
 
 
 def _result_of(response: web.StreamResponse) -> dict:
+    replied = response.get(REPLIED)
+    if replied is not None:
+        return replied if isinstance(replied, dict) else {}
     body = getattr(response, "body", None)
     if not isinstance(body, bytes) or not body.startswith(b"{"):
         return {}
