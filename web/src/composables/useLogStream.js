@@ -39,7 +39,7 @@ export function useLogStream(onRecord) {
       status.value = "live";
       problem.value = "";
       delay = 1000;
-      await pump(response.body.getReader());
+      await pump(response.body.getReader(), mine.signal);
       if (!mine.signal.aborted) retry(level, "The server closed the stream.");
     } catch (err) {
       if (mine.signal.aborted) return;
@@ -48,16 +48,18 @@ export function useLogStream(onRecord) {
     }
   }
 
-  async function pump(reader) {
+  async function pump(reader, signal) {
     const decoder = new TextDecoder();
     let buffer = "";
     for (;;) {
       const { value, done } = await reader.read();
-      if (done) return;
+      if (done || signal.aborted) return;
       buffer += decoder.decode(value, { stream: true });
       const [events, rest] = parseEvents(buffer);
       buffer = rest;
       for (const data of events) {
+        // A stream given up (another level chosen) delivers nothing more, even what it read.
+        if (signal.aborted) return;
         try {
           onRecord(JSON.parse(data));
         } catch {
