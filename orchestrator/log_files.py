@@ -4,10 +4,11 @@ A log line written and flushed at once is a system call on the thread that logs,
 server that thread then waits for the interpreter lock again behind every other thread: the
 Supervisor spent half its time at a 100-schedule fire in two `write`s of "run finished". So a
 `RotatingLogFile` made with `flush_every` only queues lines below WARNING; one `LogFlusher`
-thread writes them, in order, every `flush_every` seconds (at most that much is lost to a
-`kill -9`). A WARNING or worse is written and flushed at once, after what was queued before it,
-and closing writes everything. The size that decides a rollover is counted as lines are written,
-instead of asking the file for its position on every line.
+thread writes them, in order, `flush_every` seconds after the first one came (at most that much
+is lost to a `kill -9`); an idle server's flusher sleeps. A WARNING or worse is written and
+flushed at once, after what was queued before it, and closing writes everything. The size that
+decides a rollover is counted as lines are written, instead of asking the file for its position
+on every line.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ class RotatingLogFile(RotatingFileHandler):
             return
         if self.batched and record.levelno < logging.WARNING:
             with self.lock:  # type: ignore[union-attr] - created by Handler.__init__
+                if not self.queued:
+                    FLUSHER.pending.set()  # the first line of a batch wakes the flusher
                 self.queued.append(line)
             return
         with self.lock:  # type: ignore[union-attr]
@@ -84,12 +87,14 @@ class RotatingLogFile(RotatingFileHandler):
 
 
 class LogFlusher:
-    """One daemon thread that writes every batched log file's queued lines, periodically."""
+    """One daemon thread that writes every batched log file's queued lines, `every` seconds
+    after the first of them was queued; an idle server's flusher sleeps until a line comes."""
 
     def __init__(self) -> None:
         self.files: weakref.WeakSet[RotatingLogFile] = weakref.WeakSet()
         self.lock = threading.Lock()
         self.every = 1.0
+        self.pending = threading.Event()
         self.thread: threading.Thread | None = None
 
     def add(self, handler: RotatingLogFile, every: float) -> None:
@@ -106,7 +111,9 @@ class LogFlusher:
 
     def _run(self) -> None:
         while True:
-            time.sleep(self.every)
+            self.pending.wait()
+            time.sleep(self.every)  # what comes meanwhile goes in the same batch
+            self.pending.clear()  # before writing: a line queued after its file was written sets it
             with self.lock:
                 files = list(self.files)
             for handler in files:

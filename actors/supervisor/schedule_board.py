@@ -98,13 +98,8 @@ class ScheduleBoard:
 
     def fired(self, message: m.ScheduleFired) -> None:
         """Storage recorded a fire: queue its runs, and answer the fire's asker (if any)."""
-        schedule_id, due, manual, reply_to = (
-            message.schedule_id,
-            message.due,
-            message.manual,
-            message.reply_to,
-        )
-        error = message.error
+        schedule_id, due, manual = message.schedule_id, message.due, message.manual
+        reply_to, error = message.reply_to, message.error
         if isinstance(error, NotFound) and not manual:
             # Deleted while its fire was on the way: nothing to launch, nothing to record.
             log.info("schedule gone before its fire", schedule_id=schedule_id, due=due)
