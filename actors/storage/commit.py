@@ -2,10 +2,11 @@
 
 Each message class declares how it is committed (`actors.messages.channel`): an ask that
 changes something is committed before its reply, so an acknowledged write is on disk; a run's
-progress is committed in groups (at the latest after FLUSH_DELAY, through the clock given at
-construction); everything else is committed as soon as the inbox is empty, so under load many
-messages share one commit. After each commit the subscribers given at construction are told
-what changed (`Committed`). A failed commit never stops the actor:
+progress is committed in groups (at the latest FLUSH_DELAY after the first of them: the actor's
+own inbox wait ends then, so a group costs no timer thread and no message); everything else is
+committed as soon as the inbox is empty, so under load many messages share one commit. After
+each commit the subscribers given at construction are told what changed (`Committed`). A failed
+commit never stops the actor:
 
 - writes nobody waits on stay pending and are retried by a timer and before every later change;
 - an ask is first preceded by a flush of what earlier notifications left pending; if that fails
@@ -22,6 +23,8 @@ undoes exactly their writes and answers each of them with the store error.
 
 from __future__ import annotations
 
+import queue
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -47,9 +50,10 @@ class CommittingActor(Actor):
     principals: Any
 
     def __init__(self, store: Any, clock: Any = None, subscribers: Sequence[Any] = ()) -> None:
-        """`clock` (the Timekeeper) wakes group commits and retries; without it every change
-        commits at once and failed commits wait for the next message. `subscribers` are told
-        `Committed` after every commit that wrote runs or webhooks, and `StoreFailed`."""
+        """`clock` (the Timekeeper) wakes retries, and its presence turns group commits on;
+        without it every change commits at once and failed commits wait for the next message.
+        `subscribers` are told `Committed` after every commit that wrote runs or webhooks, and
+        `StoreFailed`."""
         super().__init__()
         self.store = store
         self.clock = clock
@@ -57,7 +61,7 @@ class CommittingActor(Actor):
         self.health = StoreHealth(self.store.tables.path)
         self.pending_events: list[dict] = []
         self.pending_writes = 0
-        self.flush_armed = False
+        self.group_due: float | None = None  # monotonic time the grouped writes are committed by
         self.retry_armed = False
         self.asked = False  # whether the message being handled waits for a reply
         self.reply_to: Any = None  # its reply slot
@@ -67,7 +71,11 @@ class CommittingActor(Actor):
         # pykka's loop, plus knowing whether the current message is an ask: a failure is then
         # answered to the asker, while a notification's failure must never stop the actor.
         while not self.actor_stopped.is_set():
-            envelope = self.actor_inbox.get()
+            try:
+                envelope = self.actor_inbox.get(timeout=self.group_wait())
+            except queue.Empty:
+                self.group_ended()
+                continue
             self.asked = envelope.reply_to is not None
             self.reply_to = envelope.reply_to
             self._deliver(envelope)
@@ -76,6 +84,17 @@ class CommittingActor(Actor):
 
     def handle(self, message: Any) -> Any:
         raise NotImplementedError
+
+    def group_wait(self) -> float | None:
+        """How long the inbox may be waited on before the grouped writes are due (None: no
+        group is open)."""
+        if self.group_due is None:
+            return None
+        return max(0.0, self.group_due - time.monotonic())
+
+    def group_ended(self) -> None:
+        """The group's time is up and nothing else came: commit it."""
+        self.try_flush()
 
     def on_receive(self, message: Any) -> Any:
         asked = self.asked
@@ -108,9 +127,8 @@ class CommittingActor(Actor):
         elif policy == m.GROUPED and self.clock is not None:
             # Progress nobody waits on: commit it with what comes next, at the latest after
             # FLUSH_DELAY, instead of paying a commit of its own.
-            if not self.flush_armed:
-                self.flush_armed = True
-                self.clock.wake_in(FLUSH_DELAY, self.actor_ref, m.Flush())
+            if self.group_due is None:
+                self.group_due = time.monotonic() + FLUSH_DELAY
         elif self.actor_inbox.empty():
             self.try_flush()
         return reply
@@ -150,7 +168,7 @@ class CommittingActor(Actor):
         `probe`: while the store is failing with nothing pending, write a mark so that the
         store's recovery is noticed (and reported) without waiting for the next request.
         """
-        self.flush_armed = False
+        self.group_due = None
         if probe and self.health.failing_since is not None:
             self.store.tables["meta"].put("write_check", "ok")
         try:
@@ -171,7 +189,7 @@ class CommittingActor(Actor):
 
     def flush(self) -> None:
         """Commit, then announce what was committed; raises when the commit fails."""
-        self.flush_armed = False
+        self.group_due = None
         webhooks_written = bool(self.store.tables["webhooks"].pending)
         if self.store.flush():  # only a real commit shows that the store can be written
             self.health.succeeded()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,19 +41,35 @@ class TestGroupCommit:
     """Writes nobody waits on, and runs ending together, share one commit."""
 
     def test_progress_within_the_window_is_one_commit(self, store: Store, clock: FakeClock):
-        """N run updates arm one timer of FLUSH_DELAY and are committed once when it fires."""
+        """N run updates open one group, due FLUSH_DELAY after the first, with no timer armed;
+        it is committed once when the inbox wait ends."""
         subscriber = Recorder()
         actor = StorageActor(store, JobDefaults(), clock=clock, subscribers=(subscriber,))
         before = store.tables.commits
+        assert actor.group_wait() is None  # nothing grouped: the inbox is waited on forever
         for number in range(20):
             actor.on_receive(m.SaveRun(run_record(number)))
         assert store.tables.commits == before
-        assert [(delay, type(msg)) for delay, _, msg, _ in clock.armed] == [(FLUSH_DELAY, m.Flush)]
-        actor.on_receive(clock.armed[0][2])
+        assert 0 < actor.group_wait() <= FLUSH_DELAY
+        assert clock.armed == []  # no Timekeeper wake-up, no Flush message
+        actor.group_ended()
         assert store.tables.commits == before + 1
+        assert actor.group_wait() is None
         assert store.tables["runs"].db.get(run_record(19)["id"])["state"] == "running"
         [committed] = subscriber.told
         assert isinstance(committed, m.Committed) and len(committed.runs) == 20
+
+    def test_the_actor_loop_commits_a_group_when_its_time_is_up(self, store: Store, clock):
+        """Run updates and nothing after them: the running actor commits them by itself."""
+        committed = threading.Event()
+        subscriber = Recorder()
+        subscriber.tell = lambda message: committed.set()  # type: ignore[method-assign]
+        ref = StorageActor.start(store, JobDefaults(), clock=clock, subscribers=(subscriber,))
+        for number in range(5):
+            ref.tell(m.SaveRun(run_record(number)))
+        assert committed.wait(timeout=30)
+        assert store.tables["runs"].db.get(run_record(4)["id"])["state"] == "running"
+        assert clock.armed == []
 
     def test_without_a_clock_progress_commits_at_once(self, store: Store):
         """No clock, no timer: a run update is committed when the inbox is empty."""
