@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC
 from typing import Any
 
 from aiohttp import web
 
+from orchestrator import json_codec
 from orchestrator.errors import InvalidJson, ValidationError
 from orchestrator.gateway.input_guard import parse_json
 from orchestrator.gateway.keys import SERVICES, Services
@@ -38,13 +38,9 @@ REPLIED = "orchestrator.replied"
 
 
 def reply(data: Any, status: int = 200) -> web.Response:
-    response = web.json_response(data, status=status, dumps=_dumps)
+    response = web.json_response(data, status=status, dumps=json_codec.dumps)
     response[REPLIED] = data
     return response
-
-
-def _dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False)
 
 
 def query_bool(request: web.Request, name: str) -> bool:

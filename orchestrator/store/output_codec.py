@@ -8,9 +8,10 @@ before (JSON text) and small outputs (not worth compressing) are text and read a
 
 from __future__ import annotations
 
-import json
 import zlib
 from typing import Any
+
+from orchestrator import json_codec
 
 ZLIB = b"\x01"  # format marker of a zlib-compressed JSON row; a JSON text row never starts so
 SMALL = 512  # characters of JSON under which compressing gains nothing
@@ -19,7 +20,7 @@ LEVEL = 1  # level 6 shrinks log text 20 % more for three times the time
 
 def encode(value: Any) -> str | bytes:
     """The row for `value`: its JSON text, or the marker and that text compressed."""
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    text = json_codec.dumps(value)
     if len(text) < SMALL:
         return text
     # surrogatepass: a lone surrogate in the output comes back exactly as it was.
@@ -30,6 +31,6 @@ def decode(row: str | bytes) -> Any:
     """The value of a row in either form."""
     if isinstance(row, bytes):
         if row[:1] == ZLIB:
-            return json.loads(zlib.decompress(row[1:]).decode("utf-8", "surrogatepass"))
+            return json_codec.loads(zlib.decompress(row[1:]).decode("utf-8", "surrogatepass"))
         row = row.decode("utf-8", "surrogatepass")
-    return json.loads(row)
+    return json_codec.loads(row)

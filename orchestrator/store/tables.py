@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,21 +18,10 @@ from typing import Any
 
 from sqlitedict import SqliteDict
 
+from orchestrator import json_codec
 from orchestrator.store import output_codec
 
 _DELETED = object()
-
-
-def _encode(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-
-
-# Every run record repeats the same keys; interning them keeps one copy of each in memory.
-_DECODER = json.JSONDecoder(object_pairs_hook=lambda pairs: {sys.intern(k): v for k, v in pairs})
-
-
-def _decode(text: str) -> Any:
-    return _DECODER.decode(text)
 
 
 class Table:
@@ -42,7 +30,7 @@ class Table:
     def __init__(self, path: Path, name: str, codec: Any = None) -> None:
         """`codec`: a module with `encode(value)` and `decode(row)` other than plain JSON."""
         self.name = name
-        self.encode = codec.encode if codec else _encode
+        self.encode = codec.encode if codec else json_codec.dumps
         self.db = SqliteDict(
             str(path),
             tablename=name,
@@ -50,7 +38,7 @@ class Table:
             journal_mode="WAL",
             outer_stack=False,
             encode=self.encode,
-            decode=codec.decode if codec else _decode,
+            decode=codec.decode if codec else json_codec.loads,
         )
         # sqlitedict forces synchronous=OFF; NORMAL in WAL mode keeps every commit safe from a
         # crashed process while staying fast.
