@@ -60,6 +60,7 @@ class ScheduleBoard:
         actor = self.actors.get(schedule_id)
         if not found:
             self._forget(schedule_id)  # paused or deleted: its announced fire is void
+            self.launched.pop(schedule_id, None)
             if actor is not None:
                 self.actors.pop(schedule_id).stop(block=False)
                 log.info("schedule stopped", schedule_id=schedule_id)
@@ -149,8 +150,8 @@ class ScheduleBoard:
         """Drop the held fire of a schedule (only the one for `due`, when given)."""
         when = parse_time(due) if due else None
         stamp = when.timestamp() if when else None
-        for when, fires in self.held.items():
-            if stamp in (None, when):
+        for held_for, fires in self.held.items():
+            if stamp in (None, held_for):
                 fires.pop(schedule_id, None)
 
     def handle(self, message: Any) -> None:
