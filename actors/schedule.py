@@ -12,7 +12,7 @@ or a time zone gone from the system) idles: it records why and never arms.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from actors import messages as m
@@ -25,6 +25,9 @@ from orchestrator.scheduling.misfire import missed_fires
 from orchestrator.timekeeper import Timekeeper
 
 log = get_logger("orchestrator.schedule")
+# How long before its due time a Schedule wakes and announces its fire to the Supervisor,
+# which holds it until the due time and records it with every fire due then (ScheduleBoard).
+FIRE_LEAD = timedelta(seconds=1)
 
 
 class ScheduleActor(Actor):
@@ -44,6 +47,7 @@ class ScheduleActor(Actor):
         self.clock = clock
         self.token: int | None = None
         self.due: datetime | None = None
+        self.announced: datetime | None = None  # the due time of the fire last announced
         self._configure(schedule, marks)
 
     def _configure(self, schedule: dict, marks: dict) -> None:
@@ -82,6 +86,7 @@ class ScheduleActor(Actor):
         match message:
             case m.Fire(due) if due == self.due:
                 self.token = None
+                self.announced = due
                 # The next time travels with the fire's marks: one write to Storage per fire.
                 upcoming = self._next_after(due)
                 self._fire(due, "due", upcoming)
@@ -92,6 +97,10 @@ class ScheduleActor(Actor):
             case m.Reconfigure(schedule, marks):
                 if self.token is not None:
                     self.timekeeper.cancel(self.token)
+                if self.announced is not None and self.announced > self.clock():
+                    # Announced under the former definition and not due yet: withdrawn.
+                    due, self.announced = iso(self.announced), None
+                    self.supervisor.tell(m.WithdrawFire(self.schedule["id"], due))
                 self._configure(schedule, marks)
                 self.log.info("schedule re-armed", cron=schedule["cron"], tz=schedule["timezone"])
                 self._start(catch_up=False)
@@ -131,7 +140,8 @@ class ScheduleActor(Actor):
         """Wake at the next fire time; `due`, when given, was computed and stored already."""
         assert self.cron is not None
         self.due = due or self.cron.next_after(max(self.checkpoint, self.clock()))
-        self.token = self.timekeeper.wake_at(self.due, self.actor_ref, m.Fire(self.due))
+        wake = self.due - FIRE_LEAD  # announced ahead; the Supervisor holds it to the time
+        self.token = self.timekeeper.wake_at(wake, self.actor_ref, m.Fire(self.due))
         if due is None:
             self._mark({"next_fire_at": iso(self.due)}, acked=False)
         self.log.debug("next fire armed", at=iso(self.due))

@@ -103,8 +103,43 @@ class ScheduleFired:
 
 
 @dataclass(frozen=True)
+class CreateScheduledFires(Acked):
+    """Ask Storage: the runs of several schedules' fires due at the same time, all in one
+    commit. `fires` holds `(schedule_id, due, marks)`; replies one `(schedule_id, due, value,
+    error)` each, `value` as CreateScheduledRuns replies, `error` NotFound for a schedule gone."""
+
+    fires: tuple[tuple[str, str, dict[str, Any]], ...]
+
+
+@dataclass(frozen=True)
+class FiresDue:
+    """Tell, from the Timekeeper to the Supervisor: the fires held for `when` (epoch seconds)
+    are due now."""
+
+    when: float
+
+
+@dataclass(frozen=True)
+class SchedulesFired:
+    """Tell, to the Supervisor itself once Storage recorded the fires due together: `value` as
+    CreateScheduledFires replies, or `error` when the shared commit failed."""
+
+    value: Any
+    error: BaseException | None
+
+
+@dataclass(frozen=True)
+class WithdrawFire:
+    """Tell, from a Schedule to the Supervisor: forget the fire it announced for `due` (it was
+    reconfigured before that time)."""
+
+    schedule_id: str
+    due: str
+
+
+@dataclass(frozen=True)
 class Fire:
-    """Tell, from the Timekeeper to a Schedule: the fire time `due` has come."""
+    """Tell, from the Timekeeper to a Schedule: the fire time `due` is near (FIRE_LEAD ahead)."""
 
     due: datetime
 

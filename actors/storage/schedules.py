@@ -6,6 +6,7 @@ from typing import Any
 
 from actors import messages as m
 from orchestrator.definitions import schedules as sops
+from orchestrator.errors import NotFound
 from orchestrator.log import get_logger
 from orchestrator.runs.creation import fire_targets
 
@@ -45,10 +46,26 @@ def create_scheduled_runs(storage: Any, message: m.CreateScheduledRuns) -> tuple
     return started, skipped
 
 
+def create_scheduled_fires(storage: Any, message: m.CreateScheduledFires) -> list[tuple]:
+    """Every fire due at one time in this one message: one commit holds all their marks and
+    runs. A schedule deleted before its fire is answered NotFound; the others go on."""
+    results = []
+    for schedule_id, due, marks in message.fires:
+        try:
+            started, skipped = fire_targets(storage.store, schedule_id, due, marks)
+        except NotFound as err:  # checked before anything is written
+            results.append((schedule_id, due, None, err))
+            continue
+        storage.pending_events.extend(run for _, run in started)
+        results.append((schedule_id, due, (started, skipped), None))
+    return results
+
+
 HANDLERS = {
     m.ScheduleTarget: schedule_target,
     m.SetEnabled: set_enabled,
     m.SaveMarks: save_marks,
     m.SchedulesToStart: schedules_to_start,
     m.CreateScheduledRuns: create_scheduled_runs,
+    m.CreateScheduledFires: create_scheduled_fires,
 }

@@ -108,6 +108,8 @@ class SupervisorActor(DeferringActor):
                 return self.board.fire(schedule_id, due, manual, marks)
             case m.ScheduleFired():
                 self.board.fired(message)
+            case m.FiresDue() | m.WithdrawFire() | m.SchedulesFired():
+                self.board.handle(message)
             case m.Shutdown():
                 return self._shutdown()
             case m.InterruptAll():

@@ -24,8 +24,10 @@ def create_run(
     at: datetime | None,
     env: dict,
     secret_env: dict | None = None,
+    due: str | None = None,
 ) -> dict[str, Any]:
-    """Record a run of a job or pipeline: `scheduled` when `at` is in the future, else `queued`."""
+    """Record a run of a job or pipeline: `scheduled` when `at` is in the future, else `queued`.
+    `due`: the time a schedule's fire was due, kept as the queued run's `scheduled_for`."""
     stamp = now()
     planned = iso(at.astimezone(UTC)) if at is not None and at > stamp else None
     if planned and trigger["type"] == "api":
@@ -34,6 +36,8 @@ def create_run(
     run = new_run(store.fresh_id("R"), kind, owner, trigger, iso(stamp), planned)
     run["env"] = env
     run["secret_env"] = dict(secret_env or {})  # sealed on disk by the run history
+    if due is not None:
+        run["scheduled_for"] = due
     store.runs.save(run)
     return run
 
@@ -97,11 +101,10 @@ def fire_targets(
                 f"it still has {store.runs.active[target]} run(s) going (max_concurrent {limit})"
             )
         else:
-            run = create_run(store, owner, trigger, None, {})
-            run["scheduled_for"] = due
+            run = create_run(store, owner, trigger, None, {}, due=due)
             if target.startswith("P"):
                 run["steps"] = run_steps(owner)
-            store.runs.save(run)
+                store.runs.save(run)
             started.append((owner, run))
             continue
         skipped.append({"target": target, "reason": reason})
