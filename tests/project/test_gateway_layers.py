@@ -7,8 +7,8 @@ import pytest
 
 from orchestrator.errors import ValidationError
 from orchestrator.gateway.http import check_limit
+from tests.project.test_domain_layers import imported_modules
 from tests.support import ROOT
-from tests.test_domain_layers import imported_modules
 
 GATEWAY = ROOT / "orchestrator" / "gateway"
 

@@ -1,8 +1,9 @@
 """Fixtures of the browser tests: one Chromium for the whole suite, a real server per module
 (tests/conftest.py's `server`) filled with catalog.seed, and pages already signed in.
 
-The browser lives for the `tests/browser` package only: Playwright's sync API keeps an event loop
-marked as running while it is open, which would break `asyncio.run` in the other test modules.
+The browser lives for the `tests/integration/browser` package only: Playwright's sync API keeps an
+event loop marked as running while it is open, which would break `asyncio.run` in the other test
+modules.
 Without Chromium, playwright, the UI build or axe-core every test is skipped with the reason;
 `.ci/run`, which installs them, sets ORCH_REQUIRE_BROWSER_TESTS=1 so that their absence fails
 the run there instead of passing without the browser tests.
@@ -16,9 +17,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.browser.catalog import READER, seed
-from tests.browser.chromium import launch, missing_reason, unavailable
-from tests.browser.contexts import DESKTOP, TIMEOUT_MS, close, new_context
+from tests.integration.browser.catalog import READER, seed
+from tests.integration.browser.chromium import launch, missing_reason, unavailable
+from tests.integration.browser.contexts import DESKTOP, TIMEOUT_MS, close, new_context
 from tests.support import ADMIN_PASSWORD, ServerProcess
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ def browser() -> Iterator[Browser]:
     reason = missing_reason()
     if reason:
         unavailable(reason)
-    from tests.browser.playwright_api import expect, sync_playwright
+    from tests.integration.browser.playwright_api import expect, sync_playwright
 
     expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as playwright:
@@ -50,7 +51,7 @@ def seeded(server: ServerProcess, tmp_path_factory: pytest.TempPathFactory) -> d
 
 
 def _signed_in_state(browser: Browser, server: ServerProcess, username: str, password: str) -> dict:
-    from tests.browser.pages import sign_in
+    from tests.integration.browser.pages import sign_in
 
     context = new_context(browser, server, None, DESKTOP)
     try:

@@ -7,9 +7,9 @@ piece of its data), never a sleep, so a slow machine waits longer and a fast one
 
 from __future__ import annotations
 
-from tests.browser.catalog import View
-from tests.browser.chromium import AXE_SCRIPT
-from tests.browser.playwright_api import Page, expect
+from tests.integration.browser.catalog import View
+from tests.integration.browser.chromium import AXE_SCRIPT
+from tests.integration.browser.playwright_api import Page, expect
 
 BLOCKING_IMPACTS = ("serious", "critical")
 

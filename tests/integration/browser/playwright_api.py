@@ -5,7 +5,7 @@ tests are required, as `.ci/run` asks).
 
 from __future__ import annotations
 
-from tests.browser.chromium import unavailable
+from tests.integration.browser.chromium import unavailable
 
 try:
     from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.playwright_api import Locator, Page, expect
+from tests.integration.browser.playwright_api import Locator, Page, expect
 from tests.support import ServerProcess
 
 

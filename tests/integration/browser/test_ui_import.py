@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.browser.playwright_api import Page, expect
+from tests.integration.browser.playwright_api import Page, expect
 from tests.support import ServerProcess
 
 

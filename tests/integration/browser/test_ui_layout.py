@@ -11,15 +11,15 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.catalog import VIEWS, View, view
-from tests.browser.contexts import DESKTOP, PHONE, shared_page
-from tests.browser.pages import (
+from tests.integration.browser.catalog import VIEWS, View, view
+from tests.integration.browser.contexts import DESKTOP, PHONE, shared_page
+from tests.integration.browser.pages import (
     axe_violations,
     describe_violations,
     open_view,
     overflow,
 )
-from tests.browser.playwright_api import Browser, Page, expect
+from tests.integration.browser.playwright_api import Browser, Page, expect
 from tests.support import ServerProcess
 
 VIEW_IDS = [item.name for item in VIEWS]

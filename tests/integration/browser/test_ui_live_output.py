@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from tests.browser.playwright_api import Page, expect
+from tests.integration.browser.playwright_api import Page, expect
 from tests.support import ServerProcess
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.playwright_api import Page, expect
+from tests.integration.browser.playwright_api import Page, expect
 from tests.support import ServerProcess
 
 

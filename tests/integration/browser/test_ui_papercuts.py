@@ -7,8 +7,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.browser.contexts import PHONE
-from tests.browser.playwright_api import Page, expect
+from tests.integration.browser.contexts import PHONE
+from tests.integration.browser.playwright_api import Page, expect
 from tests.support import ServerProcess
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.catalog import view
-from tests.browser.pages import open_view
-from tests.browser.playwright_api import Locator, Page, expect
+from tests.integration.browser.catalog import view
+from tests.integration.browser.pages import open_view
+from tests.integration.browser.playwright_api import Locator, Page, expect
 from tests.support import ServerProcess
 
 # The seeded run of "etl": extract succeeds, transform exits 3, so load (after it) never runs,

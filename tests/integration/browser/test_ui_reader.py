@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.catalog import VIEWS, View
-from tests.browser.contexts import DESKTOP, shared_page
-from tests.browser.pages import open_view
-from tests.browser.playwright_api import Browser, Page, expect
+from tests.integration.browser.catalog import VIEWS, View
+from tests.integration.browser.contexts import DESKTOP, shared_page
+from tests.integration.browser.pages import open_view
+from tests.integration.browser.playwright_api import Browser, Page, expect
 from tests.support import ServerProcess
 
 # Names of the controls that change something on the server. Two views are left out: the Logs

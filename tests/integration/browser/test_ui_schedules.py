@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from tests.browser.catalog import view
-from tests.browser.pages import open_view
-from tests.browser.playwright_api import Page, expect
+from tests.integration.browser.catalog import view
+from tests.integration.browser.pages import open_view
+from tests.integration.browser.playwright_api import Page, expect
 from tests.support import ServerProcess
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.browser.pages import sign_in
-from tests.browser.playwright_api import Page, expect
+from tests.integration.browser.pages import sign_in
+from tests.integration.browser.playwright_api import Page, expect
 from tests.support import ADMIN_PASSWORD, ServerProcess
 
 TOKEN_KEY = "orchestrator.token"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.browser.catalog import READER
-from tests.browser.pages import sign_in
-from tests.browser.playwright_api import Page, expect
+from tests.integration.browser.catalog import READER
+from tests.integration.browser.pages import sign_in
+from tests.integration.browser.playwright_api import Page, expect
 from tests.support import ADMIN_KEY, ADMIN_PASSWORD, ServerProcess
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
-from tests.browser.playwright_api import Page, expect
+from tests.integration.browser.playwright_api import Page, expect
 from tests.support import ServerProcess
 
 

@@ -18,7 +18,7 @@ from tests.api_helpers import unique
 from tests.support import ServerProcess
 from tests.webhook_receiver import Received, Receiver
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 PAGE = (ROOT / "docs" / "rest-api.md").read_text(encoding="utf-8")
 SECRET = "s3cret-for-signatures"
 Verify = Callable[[str, dict[str, str], bytes], bool]

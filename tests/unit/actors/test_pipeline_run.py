@@ -20,7 +20,7 @@ from orchestrator.models.run import RunState
 from orchestrator.runs.states import finish, move
 from orchestrator.security.crypto import KeySource
 from orchestrator.store.store import Store
-from tests.unit.conftest import Recorder
+from tests.unit.actors.conftest import Recorder
 
 
 @pytest.fixture

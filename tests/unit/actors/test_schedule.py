@@ -12,7 +12,7 @@ import pytest
 from actors import messages as m
 from actors.schedule import ScheduleActor
 from orchestrator.models.fields import iso
-from tests.unit.conftest import FakeClock, Recorder
+from tests.unit.actors.conftest import FakeClock, Recorder
 
 JAN1 = datetime(2026, 1, 1, tzinfo=UTC)
 

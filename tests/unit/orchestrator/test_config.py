@@ -10,7 +10,7 @@ import yaml
 from orchestrator.config import Config, load_config, parse_assignment
 from orchestrator.config_schema import RULES, SECTIONS
 
-REFERENCE = Path(__file__).resolve().parent.parent / "conf" / "orchestrator.yaml"
+REFERENCE = Path(__file__).resolve().parents[3] / "conf" / "orchestrator.yaml"
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from actors.storage.commit import FLUSH_DELAY
 from orchestrator.models.job import JobDefaults
 from orchestrator.security.crypto import KeySource
 from orchestrator.store.store import Store
-from tests.unit.conftest import FakeClock, Recorder
+from tests.unit.actors.conftest import FakeClock, Recorder
 
 OUTPUT = {"stdout": "", "stderr": "", "truncated": False}
 

@@ -16,8 +16,8 @@ from orchestrator.execution.model import AttemptResult
 from orchestrator.models.job import JobDefaults
 from orchestrator.security.crypto import KeySource
 from orchestrator.store.store import Store
-from tests.unit.conftest import FakeClock, Recorder
-from tests.unit.test_supervisor import T0, FakeExecutor
+from tests.unit.actors.conftest import FakeClock, Recorder
+from tests.unit.actors.supervisor.test_supervisor import T0, FakeExecutor
 
 
 class Driven:

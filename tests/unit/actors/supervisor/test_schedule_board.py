@@ -19,7 +19,7 @@ from orchestrator.models.job import JobDefaults
 from orchestrator.runs.backlog import Backlog, TooManyRuns
 from orchestrator.security.crypto import KeySource
 from orchestrator.store.store import Store
-from tests.unit.conftest import FakeClock, Recorder
+from tests.unit.actors.conftest import FakeClock, Recorder
 
 DUE = "2026-01-01T01:00:00Z"
 

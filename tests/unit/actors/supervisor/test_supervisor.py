@@ -18,7 +18,7 @@ from orchestrator.execution.handle import Execution
 from orchestrator.models.job import JobDefaults
 from orchestrator.security.crypto import KeySource
 from orchestrator.store.store import Store
-from tests.unit.conftest import FakeClock
+from tests.unit.actors.conftest import FakeClock
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 

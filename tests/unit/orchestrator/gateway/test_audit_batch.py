@@ -6,7 +6,7 @@ import asyncio
 
 from actors import messages as m
 from orchestrator.gateway.audit_batch import AuditBatch
-from tests.unit.conftest import Recorder
+from tests.unit.actors.conftest import Recorder
 
 
 class TestAuditBatch:
