@@ -3,16 +3,9 @@ tagged with its step and step run, resumed across step runs by `Last-Event-ID`, 
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from actors import messages as m
-from orchestrator.errors import ValidationError
-from orchestrator.gateway.pipeline_stream import cursor_id, parse_cursors
-from orchestrator.gateway.waiting import RunWaiters
 from tests.api_helpers import assert_error, wait_for
 from tests.live_helpers import sse
 from tests.pipeline_helpers import jobs_for, make_pipeline, steps_of
@@ -118,41 +111,3 @@ class TestPipelineStream:
         answer = server.request("GET", f"/runs/{run['id']}/output/stream?last_event_id=o1.e0")
         assert "last_event_id" in assert_error(answer, 400, "validation_error")["fields"]
         wait_for(server, run["id"], timeout=60)
-
-
-class TestCursors:
-    """The pipeline cursor names each step run's offsets; an absent step run starts at 0."""
-
-    def test_round_trip(self) -> None:
-        """Parsed back to the same offsets; step runs still at 0 are left out of the id."""
-        cursors = parse_cursors("R1:o12.e0, R2:o0.e7")
-        assert cursors == {"R1": {"stdout": 12, "stderr": 0}, "R2": {"stdout": 0, "stderr": 7}}
-        cursors["R3"] = {"stdout": 0, "stderr": 0}
-        assert cursor_id(cursors) == "R1:o12.e0,R2:o0.e7"
-        assert parse_cursors(None) == {} and parse_cursors("") == {}
-
-    def test_bad_forms(self) -> None:
-        """A job cursor, a missing run ID or a negative offset is refused."""
-        for bad in ("o1.e0", ":o1.e0", "R1:o-1.e0", "R1:o1.e0,"):
-            with pytest.raises(ValidationError):
-                parse_cursors(bad)
-
-
-class TestWatch:
-    """`RunWaiters.watch` calls its listener after each commit that writes the watched run."""
-
-    def test_watch_and_stop(self) -> None:
-        """Called for its run only, and no more once stopped."""
-        waiters, calls = RunWaiters(), []
-        loop = asyncio.new_event_loop()
-        try:
-            waiters.attach(loop)
-            stop = waiters.watch("R1", lambda: calls.append("R1"))
-            running = {"id": "R1", "state": "running"}
-            waiters.tell(m.Committed(({"id": "R2", "state": "running"},)))
-            waiters.tell(m.Committed((running,)))
-            stop()
-            waiters.tell(m.Committed((running,)))
-        finally:
-            loop.close()
-        assert calls == ["R1"] and waiters.watchers == {}
