@@ -3,10 +3,9 @@
 
 The browser lives for the `tests/integration/browser` package only: Playwright's sync API keeps an
 event loop marked as running while it is open, which would break `asyncio.run` in the other test
-modules.
-Without Chromium, playwright, the UI build or axe-core every test is skipped with the reason;
-`.ci/run`, which installs them, sets ORCH_REQUIRE_BROWSER_TESTS=1 so that their absence fails
-the run there instead of passing without the browser tests.
+modules. Without Chromium, playwright, the UI build or axe-core every test is skipped with the
+reason; `.ci/run`, which installs them, sets ORCH_REQUIRE_BROWSER_TESTS=1 so that their absence
+fails the run there instead of passing without the browser tests.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """A PipelineRun actor alone: a recorder is its Supervisor (receives StartStep, PipelineFinished),
-the test plays the Supervisor's part (StepStarted, StepFinished), a real Storage keeps the runs."""
+the test answers for it (StepStarted, StepFinished), a real Storage keeps the runs."""
 
 from __future__ import annotations
 
