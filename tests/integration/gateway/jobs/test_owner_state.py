@@ -1,12 +1,11 @@
-"""One definition of a job's state, shared by its own view, the jobs filter and /metrics; and
-the CLI's words for the last day's runs."""
+"""One definition of a job's state, shared by its own view, the jobs filter and /metrics (the
+CLI's words for the last day's runs: tests/unit/cli/test_metrics_view.py)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from cli import metrics_view
 from tests.api_helpers import make_job, run_and_wait
 from tests.support import ServerProcess
 
@@ -28,12 +27,3 @@ class TestOneJobState:
         assert [item["id"] for item in listed] == [job["id"]]
         metrics = server.request("GET", "/metrics")[1]
         assert metrics["jobs"]["by_state"] == {"failed": 1}
-
-
-class TestLast24Hours:
-    def test_unfinished_runs_are_not_called_finished(self) -> None:
-        """Runs counted by state over the last day are "runs", and only the finished ones are
-        said to be finished."""
-        doc = {"runs": {"by_state_24h": {"running": 1, "succeeded": 6}, "finished_24h": 6}}
-        assert metrics_view.runs_24h(doc) == "7 runs: running 1, succeeded 6; 6 finished"
-        assert metrics_view.runs_24h({"runs": {"by_state_24h": {}}}) == "no runs"
