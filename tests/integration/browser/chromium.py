@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NoReturn
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Playwright
 
-ROOT = Path(__file__).resolve().parents[4]
+ROOT = Path(__file__).resolve().parents[3]
 UI_INDEX = ROOT / "orchestrator" / "gateway" / "static" / "ui" / "index.html"
 AXE_SCRIPT = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 # Flags measured to work headless in a container as root (ARCHITECTURE.md, "Facts measured").
