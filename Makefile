@@ -41,7 +41,7 @@ test: $(STAMP) $(UI_INDEX)
 # Fuzz every API operation from the OpenAPI document at full size (the suite runs it small).
 ORCH_FUZZ_EXAMPLES ?= 100
 fuzz: $(STAMP)
-	ORCH_FUZZ_EXAMPLES=$(ORCH_FUZZ_EXAMPLES) $(BIN)/pytest -q -s -o timeout=0 tests/test_fuzz_api.py
+	ORCH_FUZZ_EXAMPLES=$(ORCH_FUZZ_EXAMPLES) $(BIN)/pytest -q -s -o timeout=0 tests/integration/gateway/test_fuzz_api.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

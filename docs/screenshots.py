@@ -1,10 +1,11 @@
 """Take the web UI guide's screenshots: every view at 1280x800 and at 375x800.
 
 Run it from the repository root after `make ui`, with Chromium installed (see
-tests/browser/chromium.py): `.venv/bin/python docs/screenshots.py [VIEW ...]`. It starts a real
-server on a temporary data directory, fills it with the browser tests' data (so the pictures
-show what the tests check), signs in as admin, and writes `docs/screenshots/<view>-<width>.png`.
-Names of views (see tests/browser/catalog.py), or `command-bar`, limit the run to those.
+tests/integration/browser/chromium.py): `.venv/bin/python docs/screenshots.py [VIEW ...]`. It
+starts a real server on a temporary data directory, fills it with the browser tests' data (so the
+pictures show what the tests check), signs in as admin, and writes
+`docs/screenshots/<view>-<width>.png`. Names of views (see tests/integration/browser/catalog.py),
+or `command-bar`, limit the run to those.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.browser.catalog import VIEWS, View, seed  # noqa: E402
-from tests.browser.chromium import launch, missing_reason  # noqa: E402
-from tests.browser.contexts import TIMEOUT_MS  # noqa: E402
+from tests.integration.browser.catalog import VIEWS, View, seed  # noqa: E402
+from tests.integration.browser.chromium import launch, missing_reason  # noqa: E402
+from tests.integration.browser.contexts import TIMEOUT_MS  # noqa: E402
 from tests.support import ADMIN_PASSWORD, ServerProcess  # noqa: E402
 
 if TYPE_CHECKING:
@@ -35,8 +36,8 @@ def shoot(
     browser: Browser, server: ServerProcess, seeded: dict, views: list[View], command_bar: bool
 ) -> list[Path]:
     """Each chosen view at each size, and the command bar answering `jobs list` if asked."""
-    from tests.browser.contexts import close, new_context
-    from tests.browser.pages import open_view, sign_in
+    from tests.integration.browser.contexts import close, new_context
+    from tests.integration.browser.pages import open_view, sign_in
 
     written = []
     for width, viewport in SIZES.items():
