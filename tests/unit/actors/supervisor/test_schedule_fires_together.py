@@ -13,10 +13,10 @@ from actors.base import DEFERRED
 from actors.schedule import FIRE_LEAD
 from actors.supervisor.schedule_board import ScheduleBoard
 from orchestrator.models.fields import iso
-from tests.unit import test_schedule_board as board_tests
-from tests.unit.conftest import FakeClock
-from tests.unit.test_schedule import Harness, Wall, at, schedule
-from tests.unit.test_schedule_board import FakeSupervisor, make_schedule
+from tests.unit.actors.conftest import FakeClock
+from tests.unit.actors.supervisor import test_schedule_board as board_tests
+from tests.unit.actors.supervisor.test_schedule_board import FakeSupervisor, make_schedule
+from tests.unit.actors.test_schedule import Harness, Wall, at, schedule
 
 DUE = iso(at(1))
 storage = board_tests.storage  # the fixture: a Storage actor on a temporary store
