@@ -27,9 +27,15 @@ __all__ = ["HERE", "Launch", "LocalExecutor", "_Attempt", "spawn", "windows_comm
 class LocalExecutor:
     """Runs attempts on this machine with the platform shell."""
 
+    # Whether attempts share one watching thread when not told: None lets the system decide
+    # (tests set it to run the same cases through both paths).
+    shared_default: bool | None = None
+
     def __init__(self, launch: Launch | None = None, shared_watcher: bool | None = None) -> None:
         """`shared_watcher`: watch every attempt from one thread (None: where the system can)."""
         self.launch = launch or default_launch()
+        if shared_watcher is None:
+            shared_watcher = self.shared_default
         if shared_watcher and not available():
             raise ValueError("this system has no pidfd: attempts need a thread each")
         self.reactor = (
