@@ -10,6 +10,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from orchestrator.execution import shared_watch
 from orchestrator.execution.live import RunOutput
 from orchestrator.execution.local import LocalExecutor, spawn, windows_command_line
 from orchestrator.execution.model import AttemptResult, AttemptSpec
@@ -155,7 +156,10 @@ class TestAttemptsSideBySide:
         """A process left behind that ignores SIGTERM is killed after the grace, while an
         attempt started meanwhile ends at once."""
         executor = LocalExecutor(shared_watcher=True)
-        command = "(trap '' TERM; exec sleep 100) >/dev/null 2>&1 & echo $! > pid"
+        command = (  # the shell exits once its child ignores SIGTERM
+            "(trap '' TERM; touch ready; exec sleep 100) >/dev/null 2>&1 & echo $! > pid; "
+            "while [ ! -e ready ]; do sleep 0.01; done"
+        )
         slow = executor.start(AttemptSpec(command, str(tmp_path), kill_grace=1.0), Recorder())
         pid = read_pid(tmp_path / "pid")
         quick = executor.start(AttemptSpec("echo quick", str(tmp_path)), Recorder()).wait(30)
@@ -163,20 +167,37 @@ class TestAttemptsSideBySide:
         assert slow.wait(0) is None  # still stopping its leftover
         result = slow.wait(30)
         assert result is not None and (result.outcome, result.exit_code) == ("exited", 0)
-        assert result.duration >= 1.0 and not alive(pid)
+        assert result.duration >= 1.0
+        deadline = time.monotonic() + 10  # SIGKILL was sent; its delivery takes a moment
+        while alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not alive(pid)
 
     def test_started_is_told_before_done(self, tmp_path: Path) -> None:
-        """With `on_started`, the watching thread starts the shell, tells its mark, then the end;
-        a shell that cannot start tells only the end."""
+        """With `on_started`, the watching thread starts the shell and, once it has run a
+        moment, tells its mark, then its end; a shell that cannot start tells only the end."""
         executor, events = LocalExecutor(shared_watcher=True), []
-        spec = AttemptSpec("exit 0", str(tmp_path))
-        ran = executor.start(spec, events.append, on_started=lambda mark: events.append(mark))
+        spec = AttemptSpec("sleep 0.5", str(tmp_path))
+        ran = executor.start(spec, events.append, on_started=events.append)
         result = ran.wait(30)
         assert events[0]["pid"] > 0 and events[1:] == [result]
         failed: list = []
         missing = AttemptSpec("true", str(tmp_path / "missing"))
         handle = executor.start(missing, failed.append, on_started=failed.append)
         assert handle.wait(30) is not None and [r.outcome for r in failed] == ["error"]
+
+    def test_an_attempt_over_before_its_start_is_told_reports_its_end_only(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Ended before `REPORT_AFTER`: no `on_started`, one result (a message saved per run)."""
+        monkeypatch.setattr(shared_watch, "REPORT_AFTER", 30.0)
+        events: list = []
+        spec = AttemptSpec("echo quick", str(tmp_path))
+        handle = LocalExecutor(shared_watcher=True).start(
+            spec, events.append, on_started=events.append
+        )
+        result = handle.wait(20)
+        assert result is not None and events == [result] and result.stdout == "quick\n"
 
 
 @posix_only

@@ -23,6 +23,9 @@ from orchestrator.log import get_logger
 log = get_logger("orchestrator.execution")
 FIRST_LOOK = 0.005  # leftovers of an exited tree: first look again after this, then doubling
 LAST_LOOK = 0.1
+# `on_started` is told once the process has run this long: an attempt that ends sooner (most
+# short commands) reports its end only, which saves the caller a message and a store write.
+REPORT_AFTER = 0.05
 
 
 def _guarded(handler: Callable[..., None]) -> Callable[..., None]:
@@ -58,6 +61,7 @@ class WatchedAttempt:
         self.done = False
         self.reason: Outcome | None = None
         self.deadline: Deadline | None = None  # the timeout, then the kill, then giving up
+        self.report: Deadline | None = None  # when `on_started` is due
         self.look = FIRST_LOOK
 
     def start(self) -> None:
@@ -68,13 +72,12 @@ class WatchedAttempt:
     @_guarded
     def _begin(self) -> None:
         attempt = self.attempt
-        if attempt.proc is None:
-            if not attempt.guarded(attempt.launch):
-                self.done = True
-                return
-            if self.on_started is not None:
-                self.on_started(attempt.handle.process)
+        if attempt.proc is None and not attempt.guarded(attempt.launch):
+            self.done = True
+            return
         proc, reactor = attempt.proc, self.reactor
+        if self.on_started is not None:
+            self.report = reactor.at(attempt.began + REPORT_AFTER, self._report)
         try:
             self.pidfd = os.pidfd_open(proc.pid)
         except OSError as exc:  # out of descriptors: stop the tree
@@ -92,6 +95,12 @@ class WatchedAttempt:
         attempt.handle.set_waker(self._wake)
         if attempt.handle.cancelled:  # a cancel before the waker was set called no one
             self._cancel()
+
+    @_guarded
+    def _report(self) -> None:
+        self.report = None
+        if not self.done:
+            self.on_started(self.attempt.handle.process)
 
     def _wake(self) -> None:
         self.reactor.call(self._cancel)
@@ -185,6 +194,7 @@ class WatchedAttempt:
         if self.done:
             return
         self.done = True
+        self._unreport()
         attempt = self.attempt
         if attempt.tree.leftovers():
             attempt.tree.kill()
@@ -199,6 +209,7 @@ class WatchedAttempt:
         if self.done:
             return
         self.done = True
+        self._unreport()
         if self.deadline is not None:
             self.deadline.cancel()
         self._drop_pipes()
@@ -210,6 +221,11 @@ class WatchedAttempt:
             attempt.proc.wait()  # after SIGKILL to its group: at once
             self._close_streams()
         attempt.finish(Outcome.ERROR, error=f"internal error: {exc}")
+
+    def _unreport(self) -> None:
+        if self.report is not None:
+            self.report.cancel()
+            self.report = None
 
     def _drop_pipes(self) -> None:
         for fd, pipe in list(self.pipes.items()):
