@@ -189,15 +189,34 @@ class TestAttemptsSideBySide:
     def test_an_attempt_over_before_its_start_is_told_reports_its_end_only(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        """Ended before `REPORT_AFTER`: no `on_started`, one result (a message saved per run)."""
+        """Ended before `REPORT_AFTER` without output: no `on_started`, one result (a message
+        and a store write saved per run)."""
         monkeypatch.setattr(shared_watch, "REPORT_AFTER", 30.0)
         events: list = []
-        spec = AttemptSpec("echo quick", str(tmp_path))
+        spec = AttemptSpec("exit 3", str(tmp_path))
         handle = LocalExecutor(shared_watcher=True).start(
             spec, events.append, on_started=events.append
         )
         result = handle.wait(20)
-        assert result is not None and events == [result] and result.stdout == "quick\n"
+        assert result is not None and events == [result] and result.exit_code == 3
+
+    def test_first_output_tells_the_start_before_it_shows(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Output is the sign that a run runs: the start is told before the first bytes reach
+        the run's output, however long `REPORT_AFTER` is."""
+        monkeypatch.setattr(shared_watch, "REPORT_AFTER", 30.0)
+        output, events = RunOutput(1000), []
+
+        def started(mark: dict | None) -> None:
+            events.append(("started", output.text_since("stdout", 0)))
+
+        spec = AttemptSpec("echo first; sleep 0.2; echo second", str(tmp_path))
+        handle = LocalExecutor(shared_watcher=True).start(
+            spec, lambda r: events.append(("done", r.stdout)), on_started=started, output=output
+        )
+        assert handle.wait(20) is not None
+        assert events == [("started", ""), ("done", "first\nsecond\n")]
 
 
 @posix_only

@@ -23,8 +23,9 @@ from orchestrator.log import get_logger
 log = get_logger("orchestrator.execution")
 FIRST_LOOK = 0.005  # leftovers of an exited tree: first look again after this, then doubling
 LAST_LOOK = 0.1
-# `on_started` is told once the process has run this long: an attempt that ends sooner (most
-# short commands) reports its end only, which saves the caller a message and a store write.
+# `on_started` is told once the process has run this long, or before its first output shows
+# (a follower who sees output must find the run `running`): an attempt that ends sooner without
+# output reports its end only, which saves the caller a message and a store write.
 REPORT_AFTER = 0.05
 
 
@@ -78,6 +79,7 @@ class WatchedAttempt:
         proc, reactor = attempt.proc, self.reactor
         if self.on_started is not None:
             self.report = reactor.at(attempt.began + REPORT_AFTER, self._report)
+            attempt.out.before_output = attempt.err.before_output = self._report
         try:
             self.pidfd = os.pidfd_open(proc.pid)
         except OSError as exc:  # out of descriptors: stop the tree
@@ -98,8 +100,8 @@ class WatchedAttempt:
 
     @_guarded
     def _report(self) -> None:
-        self.report = None
-        if not self.done:
+        if self.report is not None and not self.done:
+            self._unreport()
             self.on_started(self.attempt.handle.process)
 
     def _wake(self) -> None:
