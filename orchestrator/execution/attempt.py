@@ -105,7 +105,7 @@ class _Attempt:
             self.finish(Outcome.ERROR, error=problem or f"could not start: {describe_failure(exc)}")
             return False
         self.tree = tree_of(self.proc.pid)
-        self.handle.process = process_mark(self.proc.pid)
+        self.handle.process = process_mark(self.proc.pid, just_started=True)
         return True
 
     def begin(self) -> bool:
