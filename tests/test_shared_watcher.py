@@ -100,6 +100,33 @@ class TestReactor:
         os.close(write_end)
         assert got == [b"ping"]
 
+    def test_a_descriptor_watched_again_in_the_same_turn_gets_no_stale_event(self) -> None:
+        """Events already listed for a descriptor that was unwatched meanwhile (its number
+        reused by a new attempt) are not given to its new handler: it would block on a read."""
+        reactor, calls, done = Reactor(), [], threading.Event()
+        pipes = [os.pipe(), os.pipe()]
+
+        def first(mine: int) -> None:
+            other_read = pipes[1 - mine][0]
+            calls.append("first")
+            reactor.unwatch(pipes[mine][0])
+            reactor.unwatch(other_read)
+            os.read(other_read, 100)  # the other's data is gone: its listed event is stale
+            reactor.watch(other_read, lambda: calls.append("stale"))
+
+        def arm() -> None:
+            for index, (read_end, write_end) in enumerate(pipes):
+                os.write(write_end, b"x")
+                reactor.watch(read_end, lambda index=index: first(index) if not calls else None)
+
+        reactor.call(arm)
+        reactor.call(lambda: reactor.at(time.monotonic() + 0.1, done.set))
+        assert done.wait(10)
+        for fds in pipes:
+            for fd in fds:
+                os.close(fd)
+        assert calls == ["first"]
+
 
 @shared_only
 @posix_only

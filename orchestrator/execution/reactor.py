@@ -76,6 +76,7 @@ class Reactor:
         self._epoll = select.epoll()
         self._wake = os.eventfd(0, os.EFD_NONBLOCK | os.EFD_CLOEXEC)
         self._handlers: dict[int, Handler] = {self._wake: self._take_inbox}
+        self._dropped: set[int] = set()  # unwatched during the events being handled
         self._epoll.register(self._wake, select.EPOLLIN)
         self._deadlines: list[Deadline] = []
         self._count = itertools.count()
@@ -83,10 +84,11 @@ class Reactor:
     def call(self, work: Handler) -> None:
         """Run `work` on the watching thread soon; from any thread, in the order posted."""
         with self._lock:
-            self._inbox.append(work)
             if self._thread is None:
-                self._thread = threading.Thread(target=self._serve, name=self.name, daemon=True)
-                self._thread.start()
+                thread = threading.Thread(target=self._serve, name=self.name, daemon=True)
+                thread.start()  # RuntimeError when no thread can start: the caller's to handle
+                self._thread = thread
+            self._inbox.append(work)
             signal, self._signalled = not self._signalled, True
         if signal:
             with contextlib.suppress(BlockingIOError):  # the counter is full: a wake is pending
@@ -103,6 +105,9 @@ class Reactor:
         """Stop watching `fd`; before it is closed."""
         if self._handlers.pop(fd, None) is not None:
             self._epoll.unregister(fd)
+            # Its number may be reused in this same turn (a new attempt's pipe): the events
+            # of this turn still listed for it are no longer its own.
+            self._dropped.add(fd)
 
     def at(self, when: float, handler: Handler) -> Deadline:
         """Call `handler` once the monotonic clock reaches `when`, unless cancelled first."""
@@ -114,12 +119,13 @@ class Reactor:
         return deadline
 
     def _serve(self) -> None:
-        handlers = self._handlers
+        handlers, dropped = self._handlers, self._dropped
         while True:
+            dropped.clear()
             events = self._epoll.poll(self._timeout())
             for fd, _ in events:
-                handler = handlers.get(fd)  # an earlier handler of this turn may have dropped it
-                if handler is not None:
+                handler = handlers.get(fd)
+                if handler is not None and fd not in dropped:
                     self._run(handler)
             self._run_due()
             if self.pause:
