@@ -93,7 +93,9 @@ class Start:
 @dataclass(frozen=True)
 class AttemptStarted:
     """Tell the Supervisor, from the executor's thread: attempt `number` of a job run has its
-    process (`process`: what finds its tree after a crash); always before its AttemptDone."""
+    process (`process`: what finds its tree after a crash). Told before its AttemptDone when told
+    at all: the shared watcher tells it once the attempt has run 50 ms or shows its first output,
+    so an attempt that ends sooner without output reports its end only."""
 
     run_id: str
     number: int

@@ -127,8 +127,8 @@ class JobRun:
         self.log.debug("attempt starting", attempt=number)
 
     def attempt_started(self, number: int, process: dict | None) -> None:
-        """The attempt's process runs (told before its end, from the same thread): save the
-        run with what finds its process tree after a crash of the server."""
+        """The attempt's process runs (told before its end, from the same thread, or not at all
+        for a short attempt): save the run with what finds its process tree after a crash."""
         if number != len(self.run["attempts"]) + 1 or self.run["state"] != RunState.RUNNING:
             return
         self.run["process"] = process

@@ -83,7 +83,8 @@ class Executor(Protocol):
         output: OutputSink | None = None,
     ) -> Execution:
         """Start the attempt and return at once; call `on_done` exactly once when it is over
-        (and `on_started(process mark)` before it, once the process runs, when given).
+        (and `on_started(process mark)` before it, once the process runs, when given; an
+        executor may leave it out for an attempt that ended before it showed any output).
 
         While the process runs, every chunk of its stdout and stderr goes to `output` as it is
         read (the run's `live.RunOutput`, which masks secrets and keeps head and tail); the

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from collections.abc import Callable
 from typing import Protocol
 
 from orchestrator.execution.live import OutputSink
@@ -46,6 +47,9 @@ class Pipe:
         self.fill = getattr(sink, "fill", None)
         self.size = CHUNK  # what one read takes: the pipe's size once it is enlarged
         self.pause = False  # the last read was large: let the pipe fill before the next
+        # Called once, before the first bytes reach the sink (the shared watcher tells the
+        # attempt's start then, so that output never shows before the run is `running`).
+        self.before_output: Callable[[], None] | None = None
 
     def feed(self, chunk: bytes) -> None:
         """A chunk read from the pipe (never empty)."""
@@ -63,6 +67,9 @@ class Pipe:
             chunk = os.read(fd, self.size)
             size = len(chunk)
             if size:
+                if self.before_output is not None:
+                    self.before_output()
+                    self.before_output = None
                 if size >= FLOOD_AT and not flooding:
                     self._flood(fd)
                 self.feed(chunk)

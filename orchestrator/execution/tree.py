@@ -105,9 +105,15 @@ def tree_of(pid: int) -> ProcessTree:
     return WindowsTree(pid) if os.name == "nt" else ProcessGroup(pid)
 
 
-def process_mark(pid: int) -> dict:
+def process_mark(pid: int, just_started: bool = False) -> dict:
     """What identifies the tree led by `pid` after a crash of the server: its session on POSIX
-    (the leader's PID), and the leader's start time, so that a reused PID is not mistaken."""
+    (the leader's PID), and the leader's start time, so that a reused PID is not mistaken.
+
+    `just_started`: the caller started `pid` a moment ago, so on Linux its start time is now,
+    on the clock psutil's `create_time` uses (boot time + time since boot, to a tick); reading
+    it from /proc instead would wait until the new process has finished its `exec`."""
+    if just_started and _BOOT_CLOCK:
+        return {"pid": pid, "sid": pid, "started": _boot_and_ticks()[0] + _since_boot()}
     started = _linux_start_time(pid) if _PROC_STAT else None
     if started is None:
         try:
@@ -118,6 +124,12 @@ def process_mark(pid: int) -> dict:
 
 
 _PROC_STAT = sys.platform.startswith("linux") and os.path.exists("/proc/self/stat")
+# The clock a Linux process's start time is counted on (it includes time suspended).
+_BOOT_CLOCK = _PROC_STAT and hasattr(time, "CLOCK_BOOTTIME")
+
+
+def _since_boot() -> float:
+    return time.clock_gettime(time.CLOCK_BOOTTIME)
 
 
 @functools.cache

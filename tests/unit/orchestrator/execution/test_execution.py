@@ -10,16 +10,22 @@ from pathlib import Path
 import psutil
 import pytest
 
-from orchestrator.execution.live import RunOutput
-from orchestrator.execution.local import LocalExecutor, spawn, windows_command_line
+from orchestrator.execution.local import LocalExecutor
 from orchestrator.execution.model import AttemptResult, AttemptSpec
-from orchestrator.execution.output import Pipe
-from orchestrator.execution.thread_watch import ThreadWatcher
+from orchestrator.execution.reactor import available
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="the commands are POSIX shell")
 
 # Three processes in one tree: the shell and two sleeps, their PIDs written to `pids`.
 TREE = "sleep 100 & echo $! >> pids; sleep 100 & echo $! >> pids; echo $$ >> pids; wait"
+
+
+@pytest.fixture(autouse=True, params=[True, False], ids=["shared", "per-attempt"])
+def watch_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every case runs through the shared watcher (Linux) and through a thread per attempt."""
+    if request.param and not available():
+        pytest.skip("no pidfd here: only the thread per attempt")
+    monkeypatch.setattr(LocalExecutor, "shared_default", request.param)
 
 
 def ignore(result: AttemptResult) -> None:
@@ -214,23 +220,3 @@ class TestStopping:
         result = run("sleep 100 >/dev/null 2>&1 & echo $! > pids", tmp_path, timeout=60)
         assert (result.outcome, result.exit_code) == ("exited", 0)
         assert not alive(pids_of(tmp_path, 1)[0])
-
-
-class TestPortableParts:
-    def test_thread_watcher_reads_both_streams(self, tmp_path: Path) -> None:
-        """The threaded watcher (Windows' path) collects both streams and sees the exit."""
-        output = RunOutput(100)
-        proc = spawn(AttemptSpec("echo out; echo err >&2", str(tmp_path)))
-        watcher = ThreadWatcher(proc, Pipe(output, "stdout"), Pipe(output, "stderr"))
-        deadline = time.monotonic() + 10
-        while (watcher.streams_open or not watcher.exited) and time.monotonic() < deadline:
-            watcher.poll(1)
-        watcher.close()
-        texts = (output.text_since("stdout", 0), output.text_since("stderr", 0))
-        assert (texts, proc.wait()) == (("out\n", "err\n"), 0)
-
-    def test_windows_command_line_turns_on_delayed_expansion_for_contexts(self) -> None:
-        """cmd gets `/v:on` only when the command uses a context variable."""
-        assert "/v:on /s /c " in windows_command_line("echo !ORCH_CTX_1!")
-        assert "/v:on" not in windows_command_line("echo hi!")
-        assert windows_command_line("echo hi").endswith('/s /c "echo hi"')

@@ -28,6 +28,19 @@ class TestProcessMark:
             proc.kill()
             proc.wait()
 
+    def test_the_mark_of_a_process_just_started_has_its_start_time(self) -> None:
+        """Taken from the clock right after the start, it is the time psutil reports, to a
+        tick, and it needs no read of a process that may be gone already."""
+        proc = subprocess.Popen(["sleep", "5"], start_new_session=True)
+        try:
+            mark = process_mark(proc.pid, just_started=True)
+            created = psutil.Process(proc.pid).create_time()
+            assert mark["pid"] == mark["sid"] == proc.pid
+            assert mark["started"] == pytest.approx(created, abs=0.05)
+        finally:
+            proc.kill()
+            proc.wait()
+
     def test_a_leader_gone_has_no_start_time(self) -> None:
         proc = subprocess.Popen(["true"])
         proc.wait()
