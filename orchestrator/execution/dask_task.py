@@ -3,11 +3,12 @@
 Imported on the workers, so it needs only `distributed` and the execution pieces that run an
 attempt without a server (`local._Attempt`: the same spawn, timeout, kill grace and tree kill as
 local runs). The task talks back through the worker's event log (`log_event` on the attempt's
-topic, forwarded by the scheduler to the server's client), on one ordered stream: `started`
-(where it runs), `out` (output chunks, batched) and `done` (the result). Every message costs the
-worker, the scheduler and the server a little, so a task says no more than it must: `started`
-and `out` wait up to `FLUSH_DELAY` (or `FLUSH_BYTES` of output), and a task that ends sooner
-sends one message, `done`, which carries where it ran and all of its output.
+topic, forwarded by the scheduler to the server's client, each message packed by msgpack into one
+bytes value), on one ordered stream: `started` (where it runs), `out` (output chunks, batched)
+and `done` (the result). Every message costs the worker, the scheduler and the server a little,
+so a task says no more than it must: `started` and `out` wait up to `FLUSH_DELAY` (or
+`FLUSH_BYTES` of output), and a task that ends sooner sends one message, `done`, which carries
+where it ran and all of its output.
 
 A task is stopped when the worker no longer runs it as ours: cancelled by the server (a cancel,
 or the server's client went away: a restart of the server stops its remote attempts), or the
@@ -25,6 +26,8 @@ import threading
 import time
 from collections.abc import Callable
 from typing import Any
+
+import msgpack
 
 import orchestrator
 from orchestrator.execution.handle import Execution
@@ -168,6 +171,12 @@ def _launch(passthrough: tuple[str, ...]) -> Launch:
     return Launch(passthrough)
 
 
+def _send(worker: Any, message: dict) -> None:
+    # Packed here into one bytes value: every hop (this worker, the scheduler, the server) sizes
+    # and packs a message it forwards, which walks a nested dict but takes bytes at once.
+    worker.log_event(TOPIC, msgpack.packb(message))
+
+
 def run_attempt(payload: dict) -> bytes:
     """The Dask task: run one attempt here; its value is the result as JSON (the worker sizes
     every value it holds, and bytes are sized at once). The server reads the `done` message.
@@ -192,7 +201,7 @@ def run_attempt(payload: dict) -> bytes:
         timeout=payload["timeout"],
         kill_grace=payload["kill_grace"],
     )
-    relay = Relay(functools.partial(worker.log_event, TOPIC), payload["attempt"])
+    relay = Relay(functools.partial(_send, worker), payload["attempt"])
     handle = Execution()
     results: list[AttemptResult] = []
     attempt = _Attempt(spec, handle, results.append, _launch(tuple(payload["passthrough"])), relay)
