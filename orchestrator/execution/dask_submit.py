@@ -15,13 +15,12 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from orchestrator.execution.dask_task import run_attempt
+from orchestrator.execution.dask_task import KEY_PREFIX, run_attempt
 
 # Seconds an attempt may wait for others under load (the scheduler batches its own messages to
 # the workers every 5 ms anyway), and how many attempts in flight make the load.
 WINDOW = 0.005
 BUSY = 8
-PREFIX = "orchestrator-"
 
 
 class Batcher:
@@ -69,7 +68,7 @@ class Batcher:
                 futures = client.map(
                     run_attempt,
                     [payload for _, payload in items],
-                    key=[PREFIX + attempt for attempt, _ in items],
+                    key=[KEY_PREFIX + attempt for attempt, _ in items],
                     pure=False,
                     retries=0,
                     resources=dict(resources) or None,
@@ -79,7 +78,7 @@ class Batcher:
                     self.on_error(attempt, f"could not submit: {err}")
                 continue
             for future in futures:
-                self.on_future(future.key.removeprefix(PREFIX), future)
+                self.on_future(future.key.removeprefix(KEY_PREFIX), future)
 
     def _fail(self, error: str) -> None:
         with self._lock:
