@@ -252,6 +252,8 @@ async def _watch(attempt: _Attempt) -> None:
             return
     except asyncio.CancelledError:
         attempt.handle.cancel()
+    except Exception:  # noqa: BLE001 - the thread's watch meets it again, under its guard
+        pass
     loop = asyncio.get_running_loop()
     watched = loop.create_future()
 
