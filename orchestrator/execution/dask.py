@@ -8,12 +8,13 @@ exactly one `AttemptResult`. The worker runs the shell with the local executor's
 future covers what the worker cannot say: its worker died ("worker lost", never run again:
 re-runs are off), the server's scheduler went away, the worker refused it (another version).
 
-Attempts are sent from the client's event loop: those started since its last turn go to the
-scheduler as one graph per set of resources, which costs the scheduler one update, not one each.
+Attempts are sent from the client's event loop in batches (`dask_submit.Batcher`): those started
+close together go to the scheduler as one graph per set of resources.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import uuid
@@ -21,9 +22,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import msgpack
+
 import orchestrator
 from orchestrator.execution.dask_cluster import Cluster, DaskSettings
-from orchestrator.execution.dask_task import TOPIC, run_attempt
+from orchestrator.execution.dask_submit import Batcher
+from orchestrator.execution.dask_task import TOPIC
 from orchestrator.execution.handle import DoneCallback, Execution
 from orchestrator.execution.live import RunOutput
 from orchestrator.execution.model import AttemptResult, AttemptSpec, Outcome
@@ -65,7 +69,7 @@ class DaskExecutor:
         self.cluster = Cluster(settings, TOPIC, self._event)
         self._lock = threading.Lock()
         self._attempts: dict[str, _Remote] = {}
-        self._pending: list[tuple[str, dict, dict[str, float]]] = []  # not sent to the cluster yet
+        self._batcher = Batcher(self._watch, self._not_sent, self.running)
 
     def start_cluster(self) -> None:
         self.cluster.start()
@@ -108,46 +112,12 @@ class DaskExecutor:
             "kill_grace": spec.kill_grace,
             "passthrough": list(self.passthrough),
         }
-        with self._lock:
-            self._pending.append((attempt, payload, dict(spec.resources)))
-            first = len(self._pending) == 1
-        if first:
-            try:
-                client.loop.add_callback(self._submit_pending, client)
-            except Exception as err:  # noqa: BLE001 - a closed client: one result each
-                self._fail_pending(f"could not submit to the cluster: {err}")
+        self._batcher.add(client, attempt, payload, spec.resources)
         log.debug("attempt submitted", attempt=attempt, resources=spec.resources)
         return handle
 
-    def _submit_pending(self, client: Any) -> None:
-        """On the client's event loop: send the attempts started since its last turn."""
-        with self._lock:
-            pending, self._pending = self._pending, []
-        groups: dict[tuple, list[tuple[str, dict]]] = {}
-        for attempt, payload, resources in pending:
-            groups.setdefault(tuple(sorted(resources.items())), []).append((attempt, payload))
-        for resources, items in groups.items():
-            try:
-                futures = client.map(
-                    run_attempt,
-                    [payload for _, payload in items],
-                    key=[f"orchestrator-{attempt}" for attempt, _ in items],
-                    pure=False,
-                    retries=0,
-                    resources=dict(resources) or None,
-                )
-            except Exception as err:  # noqa: BLE001 - a closed client, a bad argument
-                for attempt, _ in items:
-                    self._finish(attempt, Outcome.ERROR, error=f"could not submit: {err}")
-                continue
-            for future in futures:
-                self._watch(future.key.removeprefix("orchestrator-"), future)
-
-    def _fail_pending(self, error: str) -> None:
-        with self._lock:
-            pending, self._pending = self._pending, []
-        for attempt, _, _ in pending:
-            self._finish(attempt, Outcome.ERROR, error=error)
+    def _not_sent(self, attempt: str, error: str) -> None:
+        self._finish(attempt, Outcome.ERROR, error=error)
 
     def _watch(self, attempt: str, future: Any) -> None:
         with self._lock:
@@ -158,11 +128,23 @@ class DaskExecutor:
         remote.handle.set_waker(lambda: POOL.submit(future.cancel))
         if remote.handle.cancelled:  # cancelled before it was sent: its waker was not there yet
             POOL.submit(future.cancel)
-        future.add_done_callback(lambda done: self._future_done(attempt, done))
+        asyncio.ensure_future(self._await_end(attempt, future))
 
-    def _event(self, event: tuple[float, dict]) -> None:
+    async def _await_end(self, attempt: str, future: Any) -> None:
+        """On the loop: wait for the task's end. Its `done` message came first as a rule, so
+        only an attempt still open costs a hand-off to a thread (its checks may block), and
+        not one hop to Dask's callback thread per attempt as `add_done_callback` would."""
+        await future._state.wait()
+        with self._lock:
+            if attempt not in self._attempts:
+                return
+        POOL.submit(lambda: self._future_done(attempt, future))
+
+    def _event(self, event: tuple[float, Any]) -> None:
         """A worker's message on the client's event loop; quick, never blocks."""
         message = event[1]
+        if isinstance(message, bytes):  # packed by `dask_task._send`
+            message = msgpack.unpackb(message)
         attempt = message.get("a")
         with self._lock:
             remote = self._attempts.get(attempt)
@@ -200,7 +182,7 @@ class DaskExecutor:
         )
 
     def _future_done(self, attempt: str, future: Any) -> None:
-        """The task's future ended (on the client's callback thread)."""
+        """The task's future ended before its `done` message came (on a pooled thread)."""
         with self._lock:
             remote = self._attempts.get(attempt)
         if remote is None:

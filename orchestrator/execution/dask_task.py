@@ -3,21 +3,27 @@
 Imported on the workers, so it needs only `distributed` and the execution pieces that run an
 attempt without a server (`local._Attempt`: the same spawn, timeout, kill grace and tree kill as
 local runs). The task talks back through the worker's event log (`log_event` on the attempt's
-topic, forwarded by the scheduler to the server's client), on one ordered stream: `started`
-(where it runs), `out` (output chunks, batched) and `done` (the result). Every message costs the
-worker, the scheduler and the server a little, so a task says no more than it must: `started`
-and `out` wait up to `FLUSH_DELAY` (or `FLUSH_BYTES` of output), and a task that ends sooner
-sends one message, `done`, which carries where it ran and all of its output.
+topic, forwarded by the scheduler to the server's client, each message packed by msgpack into one
+bytes value), on one ordered stream: `started` (where it runs), `out` (output chunks, batched)
+and `done` (the result). Every message costs the worker, the scheduler and the server a little,
+so a task says no more than it must: `started` and `out` wait up to `FLUSH_DELAY` (or
+`FLUSH_BYTES` of output), and a task that ends sooner sends one message, `done`, which carries
+where it ran and all of its output.
 
-A task is stopped when the worker no longer runs it as ours: cancelled by the server (a cancel,
-or the server's client went away: a restart of the server stops its remote attempts), or the
-worker is closing. One monitor thread per worker process checks that every `POLL` seconds,
-from the worker's own state, without asking the scheduler.
+The task is a coroutine on the worker's event loop: the spawn and a short attempt's end are
+handled there, and only an attempt that runs longer than `FLUSH_DELAY` (or leaves processes
+behind) is watched by a thread, with the local executor's code. A task is stopped when the
+worker no longer runs it as ours: cancelled by the server (a cancel, or the server's client went
+away: a restart of the server stops its remote attempts), or the worker is closing. One monitor
+thread per worker process checks that every `POLL` seconds, from the worker's own state, without
+asking the scheduler.
 """
 
 from __future__ import annotations
 
+import asyncio
 import atexit
+import contextlib
 import functools
 import json
 import socket
@@ -26,12 +32,16 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import msgpack
+
 import orchestrator
 from orchestrator.execution.handle import Execution
 from orchestrator.execution.local import Launch, _Attempt
 from orchestrator.execution.model import AttemptResult, AttemptSpec
+from orchestrator.threadpool import POOL
 
 TOPIC = "orchestrator-attempts"
+KEY_PREFIX = "orchestrator-"  # + the attempt's id: the key of its task
 POLL = 0.1  # seconds between checks that each attempt is still wanted
 FLUSH_DELAY = 0.05  # seconds output may wait on the worker, to be sent in fewer messages
 FLUSH_BYTES = 65536
@@ -168,9 +178,20 @@ def _launch(passthrough: tuple[str, ...]) -> Launch:
     return Launch(passthrough)
 
 
-def run_attempt(payload: dict) -> bytes:
-    """The Dask task: run one attempt here; its value is the result as JSON (the worker sizes
-    every value it holds, and bytes are sized at once). The server reads the `done` message.
+def _send(worker: Any, message: dict) -> None:
+    # Packed here into one bytes value: every hop (this worker, the scheduler, the server) sizes
+    # and packs a message it forwards, which walks a nested dict but takes bytes at once.
+    worker.log_event(TOPIC, msgpack.packb(message))
+
+
+async def run_attempt(payload: dict) -> bytes:
+    """The Dask task, a coroutine on the worker's event loop: run one attempt here; its value is
+    the result as JSON (the worker sizes every value it holds, and bytes are sized at once). The
+    server reads the `done` message.
+
+    A coroutine, because a function task costs the worker's loop a hand-off to its thread pool
+    and back, more than a short attempt's own work; the attempt leaves the loop for a thread of
+    ours once it runs longer than `FLUSH_DELAY` (see `_watch`).
 
     Refuses (raises `VersionMismatch`) when the server runs another version of Orchestrator.
     """
@@ -184,7 +205,7 @@ def run_attempt(payload: dict) -> bytes:
             f"worker {name} runs Orchestrator {orchestrator.__version__} but the server runs "
             f"{payload['version']}: install the same version on both"
         )
-    key = worker.get_current_task()
+    key = KEY_PREFIX + payload["attempt"]
     spec = AttemptSpec(
         command=payload["command"],
         workdir=payload["workdir"],
@@ -192,7 +213,7 @@ def run_attempt(payload: dict) -> bytes:
         timeout=payload["timeout"],
         kill_grace=payload["kill_grace"],
     )
-    relay = Relay(functools.partial(worker.log_event, TOPIC), payload["attempt"])
+    relay = Relay(functools.partial(_send, worker), payload["attempt"])
     handle = Execution()
     results: list[AttemptResult] = []
     attempt = _Attempt(spec, handle, results.append, _launch(tuple(payload["passthrough"])), relay)
@@ -200,7 +221,7 @@ def run_attempt(payload: dict) -> bytes:
     try:
         if attempt.guarded(attempt.begin):
             relay.announce(where, attempt.proc.pid)
-            attempt.guarded(attempt.watch)
+            await _watch(attempt)
     except BaseException:
         relay.flush()  # the output read so far still reaches the run
         raise
@@ -217,3 +238,56 @@ def run_attempt(payload: dict) -> bytes:
     }
     relay.finish(answer)
     return json.dumps(answer).encode()
+
+
+async def _watch(attempt: _Attempt) -> None:
+    """Watch the started attempt to its end: on the loop when it ends soon (nothing can block
+    then), else on a pooled thread, as the local executor does (timeout, cancel, kill grace).
+
+    A cancelled coroutine is not let go: Dask cancels it when its worker closes, and would then
+    run it again elsewhere. The attempt is cancelled instead, and reports as a cancel does."""
+    try:
+        if await _ended_soon(attempt):
+            attempt.guarded(attempt.watch)  # all ended and reaped: this returns at once
+            return
+    except asyncio.CancelledError:
+        attempt.handle.cancel()
+    except Exception:  # noqa: BLE001 - the thread's watch meets it again, under its guard
+        pass
+    loop = asyncio.get_running_loop()
+    watched = loop.create_future()
+
+    def watch() -> None:
+        attempt.guarded(attempt.watch)
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            loop.call_soon_threadsafe(watched.set_result, None)
+
+    POOL.submit(watch)
+    while not watched.done():
+        try:
+            await asyncio.shield(watched)
+        except asyncio.CancelledError:
+            attempt.handle.cancel()
+
+
+async def _ended_soon(attempt: _Attempt) -> bool:
+    """Whether the shell exited within `FLUSH_DELAY`, its pipes closed and nothing of its tree
+    left; its exit is awaited on the loop (the pidfd), its output read there."""
+    watcher, timeout = attempt.watcher, attempt.spec.timeout
+    fd = getattr(watcher, "exit_fd", None)  # None: no pidfd, or not the selector watcher
+    if fd is None or (timeout is not None and timeout <= FLUSH_DELAY):
+        return False
+    loop = asyncio.get_running_loop()
+    exited = loop.create_future()
+    loop.add_reader(fd, lambda: exited.done() or exited.set_result(None))
+    try:
+        await asyncio.wait_for(exited, FLUSH_DELAY)
+    except TimeoutError:
+        return False
+    finally:
+        loop.remove_reader(fd)
+    watcher.poll(0)  # the output left in the pipes, their ends, the exit
+    if watcher.streams_open:
+        return False
+    attempt.proc.wait()  # reaped: the group then answers only for what outlived the shell
+    return not attempt.tree.leftovers()

@@ -74,6 +74,11 @@ class SelectorWatcher:
     def streams_open(self) -> bool:
         return self._open > 0
 
+    @property
+    def exit_fd(self) -> int | None:
+        """The pidfd that turns readable when the leader exits, or None (a thread waits)."""
+        return self._pidfd
+
     def poll(self, timeout: float | None) -> None:
         for key, _ in self._selector.select(timeout):
             if key.data is _WAKE:

@@ -1,5 +1,6 @@
 """What an attempt on the Dask executor costs the cluster in messages: the worker's batching of
-its reports (`Relay`, alone) and the server's batching of submissions (a real LocalCluster)."""
+its reports (`Relay`, alone), their packing, and the server's batching of submissions (`Batcher`
+on a recording stand-in for Dask's client, then a real LocalCluster)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import msgpack
 import pytest
 
-from orchestrator.execution.dask_task import FLUSH_BYTES, Relay
+from orchestrator.execution.dask_submit import BUSY, WINDOW, Batcher
+from orchestrator.execution.dask_task import FLUSH_BYTES, Relay, _send
 from orchestrator.execution.model import AttemptSpec
 
 WHERE = {"name": "w1", "host": "h", "address": "tcp://127.0.0.1:1"}
@@ -55,6 +58,81 @@ class TestRelay:
         sink.announce(WHERE, 42)
         sink.write("stdout", b"x" * FLUSH_BYTES, 1.0)
         assert [message["t"] for message in sent] == ["started", "out"]
+
+
+class TestPacking:
+    """A worker's message travels as one bytes value, which Dask sizes and packs at once."""
+
+    def test_a_message_is_sent_packed(self) -> None:
+        class Worker:
+            def __init__(self) -> None:
+                self.logged: list = []
+
+            def log_event(self, topic: str, message: object) -> None:
+                self.logged.append((topic, message))
+
+        worker, message = Worker(), {"a": "a1", "t": "out", "chunks": [["stdout", b"hi\n", 1.0]]}
+        _send(worker, message)
+        [(topic, packed)] = worker.logged
+        assert topic == "orchestrator-attempts" and isinstance(packed, bytes)
+        assert msgpack.unpackb(packed) == message
+
+
+class Loop:
+    """Dask's client loop as the Batcher uses it: callbacks run when the test turns it."""
+
+    def __init__(self) -> None:
+        self.soon: list = []
+        self.later: list[float] = []
+
+    def add_callback(self, callback, *args) -> None:
+        self.soon.append((callback, args))
+
+    def call_later(self, delay: float, callback, *args) -> None:
+        self.later.append(delay)
+        self.soon.append((callback, args))
+
+    def turn(self) -> None:
+        soon, self.soon = self.soon, []
+        for callback, args in soon:
+            callback(*args)
+
+
+class Client:
+    """Records the graphs (`map` calls) the Batcher sends."""
+
+    def __init__(self) -> None:
+        self.loop = Loop()
+        self.graphs: list[list[str]] = []
+
+    def map(self, function, payloads, key, **options) -> list:
+        self.graphs.append([payload["attempt"] for payload in payloads])
+        return []
+
+
+class TestBatching:
+    """Attempts started alone go at the loop's next turn; under load they wait a little for
+    others, so that they reach the scheduler as one graph."""
+
+    def batcher(self, in_flight: int) -> tuple[Batcher, Client]:
+        return Batcher(lambda *_: None, lambda *_: None, lambda: in_flight), Client()
+
+    def test_an_attempt_started_alone_goes_at_once(self) -> None:
+        batcher, client = self.batcher(in_flight=1)
+        for attempt in ("a1", "a2"):
+            batcher.add(client, attempt, {"attempt": attempt}, {})
+            client.loop.turn()
+        assert client.graphs == [["a1"], ["a2"]] and client.loop.later == []
+
+    def test_under_load_attempts_started_within_the_window_go_together(self) -> None:
+        batcher, client = self.batcher(in_flight=BUSY + 1)
+        batcher.add(client, "a1", {"attempt": "a1"}, {})
+        client.loop.turn()  # the first one waits for the window
+        assert client.graphs == [] and client.loop.later == [WINDOW]
+        batcher.add(client, "a2", {"attempt": "a2"}, {"gpu": 1})
+        batcher.add(client, "a3", {"attempt": "a3"}, {})
+        client.loop.turn()
+        assert client.graphs == [["a1", "a3"], ["a2"]]  # one graph per set of resources
 
 
 @pytest.fixture(scope="module")
