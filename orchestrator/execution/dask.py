@@ -134,7 +134,13 @@ class DaskExecutor:
         """On the loop: wait for the task's end. Its `done` message came first as a rule, so
         only an attempt still open costs a hand-off to a thread (its checks may block), and
         not one hop to Dask's callback thread per attempt as `add_done_callback` would."""
-        await future._state.wait()
+        state = getattr(future, "_state", None)  # Dask's own done-callback waits on it
+        if not hasattr(state, "wait"):  # a Dask without it: its public callback, one hop more
+            future.add_done_callback(
+                lambda _: POOL.submit(lambda: self._future_done(attempt, future))
+            )
+            return
+        await state.wait()
         with self._lock:
             if attempt not in self._attempts:
                 return

@@ -166,3 +166,12 @@ class TestSubmission:
         results = [handle.wait(60) for handle in handles]
         assert [(r.outcome, r.exit_code, r.stdout) for r in results] == [("exited", 0, "2\n")] * 10
         assert updates() == before + 1
+
+
+class TestDaskFutureState:
+    """The server awaits a task's end on Dask's future state; without it, the callback."""
+
+    def test_the_installed_dask_has_the_state_awaited(self) -> None:
+        from distributed.client import FutureState
+
+        assert callable(getattr(FutureState, "wait", None))  # else the slower path is taken

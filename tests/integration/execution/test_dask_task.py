@@ -13,8 +13,14 @@ import psutil
 import pytest
 
 from tests.api_helpers import make_job, run_and_wait, start_run, wait_for
+from tests.integration.execution.test_dask_cluster import (
+    Cluster,
+    kill_all,
+    output,
+    processes_of,
+    wait_until,
+)
 from tests.support import ServerProcess
-from tests.test_dask_cluster import Cluster, kill_all, output, processes_of, wait_until
 
 pytest.importorskip("distributed")
 
