@@ -41,8 +41,7 @@ def create_steps(storage: Any, message: m.CreateSteps) -> tuple[tuple, ...]:
     """The job runs of pipeline steps, and the pipeline run linked to them, written together
     (committed with the previous step's end). A step whose job is gone or disabled gets its
     reason instead of a run; the others are created all the same."""
-    store, record = storage.store, message.pipeline_run
-    record = {**record, "steps": [dict(step) for step in record["steps"]]}
+    store, record = storage.store, message.pipeline_run  # the message's own copy
     steps = {step["id"]: step for step in record["steps"]}
     trigger = {"type": "pipeline", "by": record["id"]}
     created = []

@@ -91,6 +91,7 @@ class SupervisorActor(DeferringActor):
                 self.pipeline_steps.created(message)
             case m.AttemptStarted(run_id, number, process):
                 self.drive(run_id, lambda job_run: job_run.attempt_started(number, process))
+                self.pipeline_steps.attempt_started(run_id)
             case m.AttemptDone(result, run_id):
                 self.drive(run_id, lambda job_run: job_run.attempt_done(result))
             case m.RetryDue(run_id):
@@ -155,12 +156,9 @@ class SupervisorActor(DeferringActor):
             if run["id"] not in self.parents:
                 self.queued_runs -= 1
             else:
-                pipeline_run_id, step_id = self.parents[run["id"]]
+                pipeline_run_id = self.parents[run["id"]][0]
                 if pipeline_run_id in self.pipelines:
                     self.steps_running[pipeline_run_id] += 1
-                parent = self.pipelines.get(pipeline_run_id)
-                if parent is not None:
-                    parent.step_running(step_id, run["id"])
             self.drive(run["id"], JobRun.start)
         self._show_waiting()
 

@@ -34,6 +34,11 @@ class PipelineRun:
         self.run = {**run, "steps": [dict(step) for step in run["steps"]]}
         self.steps = {step["id"]: step for step in self.run["steps"]}
         self.deps = {step["id"]: step["depends_on"] for step in pipeline["steps"]}
+        self.dependents: dict[str, list[dict]] = {step_id: [] for step_id in self.steps}
+        for step_id, deps in self.deps.items():
+            for dep in deps:
+                if dep in self.dependents and step_id in self.steps:
+                    self.dependents[dep].append(self.steps[step_id])
         self.max_attempts = pipeline["max_attempts"]
         self.on_failure = pipeline["on_failure"]
         self.supervisor = supervisor
@@ -61,8 +66,11 @@ class PipelineRun:
         self.steps[step_id]["run_id"] = run_id
 
     def step_running(self, step_id: str, run_id: str) -> None:
-        self.steps[step_id].update(run_id=run_id, state=RunState.RUNNING)
-        self._save()
+        """Its job run's process started (again, on a retry of the job: saved once)."""
+        step = self.steps[step_id]
+        if step["state"] != RunState.RUNNING or step["run_id"] != run_id:
+            step.update(run_id=run_id, state=RunState.RUNNING)
+            self._save()
 
     def step_finished(self, step_id: str, run: dict, stdout: str) -> None:
         self._step_done(self.steps[step_id], run, stdout)
@@ -92,20 +100,24 @@ class PipelineRun:
     def _save(self) -> None:
         self.storage.tell(m.SaveRun(self.record()))
 
-    def _advance(self) -> None:
+    def _advance(self, ended: str | None = None) -> None:
+        """Start or skip what may now be decided: the pending steps that depend on `ended` (the
+        step that just ended), or every pending step (at the start, and once halted), so a
+        step's end costs the same in a long pipeline as in a short one."""
+        if ended is None or self.halted:
+            todo = [step for step in self.run["steps"] if step["state"] == "pending"]
+        else:
+            todo = list(self.dependents[ended])
         launched: list[dict] = []
-        changed = True
-        while changed:
-            changed = False
-            for step in self.run["steps"]:
-                if step["state"] != "pending":
-                    continue
-                states = [self.steps[dep]["state"] for dep in self.deps.get(step["id"], [])]
-                if self.halted or any(state in BLOCKING for state in states):
-                    step["state"] = RunState.SKIPPED
-                    changed = True
-                elif all(state == RunState.SUCCEEDED for state in states):
-                    launched.append(self._queue(step))
+        for step in todo:  # grows while it is read: the dependents of a skipped step follow
+            if step["state"] != "pending":
+                continue
+            states = [self.steps[dep]["state"] for dep in self.deps.get(step["id"], [])]
+            if self.halted or any(state in BLOCKING for state in states):
+                step["state"] = RunState.SKIPPED
+                todo.extend(self.dependents[step["id"]])
+            elif all(state == RunState.SUCCEEDED for state in states):
+                launched.append(self._queue(step))
         self._launch_or_save(launched)
         if not any(s["state"] in ACTIVE or s["state"] == "pending" for s in self.run["steps"]):
             self._finish()
@@ -138,7 +150,7 @@ class PipelineRun:
             self.log.warning("step failed", step=step["id"], state=run["state"], error=run["error"])
             if self.on_failure == "stop":
                 self.halted = True
-        self._advance()
+        self._advance(step["id"])
 
     def _finish(self) -> None:
         run, steps = self.run, self.run["steps"]

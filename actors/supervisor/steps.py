@@ -72,6 +72,14 @@ class PipelineSteps:
             sup.admission.enqueue(run, job)
         sup.admit_queued()
 
+    def attempt_started(self, run_id: str) -> None:
+        """A step's process runs: its pipeline run shows it running from now on (saved while
+        the process runs, not between the step's admission and its start)."""
+        parent = self.supervisor.parents.get(run_id)
+        pipeline = self.supervisor.pipelines.get(parent[0]) if parent else None
+        if pipeline is not None:
+            pipeline.step_running(parent[1], run_id)
+
     def pipeline_finished(self, run: dict, output: dict, context: dict | None) -> None:
         sup = self.supervisor
         sup.write_final(run, output, context)
