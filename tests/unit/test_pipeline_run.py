@@ -1,6 +1,5 @@
-"""A PipelineRun alone: a fake Supervisor has a real Storage record the steps it launches and
-keeps how the run ended; the test plays the rest of the Supervisor's part (a step's job run
-admitted, then ended)."""
+"""A PipelineRun alone: a fake Supervisor has a real Storage record the steps it launches; the
+test plays the rest of the Supervisor's part (a step admitted, then ended)."""
 
 from __future__ import annotations
 
@@ -29,7 +28,7 @@ def storage(tmp_path: Path) -> Any:
 
 
 def define(storage: Any, workdir: Path, steps: list[dict], **fields: Any) -> dict:
-    """A pipeline whose step `x` runs the job `job-x` (each made here)."""
+    """Step `x` runs the job `job-x`."""
     for step in steps:
         body = {"name": f"job-{step['id']}", "command": "true", "workdir": str(workdir)}
         storage.ask(m.Create("job", body, "tester"))
@@ -44,29 +43,26 @@ class Finished(NamedTuple):
 
 
 class FakeSupervisor:
-    """Records the steps launched through Storage (as the Supervisor does, in one commit with
-    the pipeline run's record) and the end; the runs wait for the test to admit them."""
+    """Has Storage record the steps launched (the test admits them) and keeps the end."""
 
     def __init__(self, storage: Any) -> None:
         self.storage = storage
-        self.launched: list[tuple[dict, tuple]] = []  # (record sent, (step, job) pairs)
+        self.launched: list[tuple[dict, tuple]] = []  # (record, (step, job) pairs)
         self.runs: dict[str, dict] = {}  # step ID -> its latest job run
         self.ended: list[Finished] = []
 
     def launch_steps(self, pipeline: PipelineRun, record: dict, steps: list[dict]) -> None:
         pairs = tuple((step["id"], step["job_id"]) for step in steps)
         self.launched.append((record, pairs))
-        env, secrets = record.get("env") or {}, record.get("secret_env") or {}
-        for step_id, _, run, _ in self.storage.ask(m.CreateSteps(record, pairs, env, secrets)):
-            if run is not None:
-                self.runs[step_id] = run
+        for step_id, _, run, _ in self.storage.ask(m.CreateSteps(record, pairs)):
+            self.runs[step_id] = run
 
     def pipeline_finished(self, run: dict, output: dict, context: dict | None) -> None:
         self.ended.append(Finished(run, output, context))
 
 
 class Driven:
-    """One PipelineRun of a recorded run, started, with its fake Supervisor."""
+    """A recorded run's PipelineRun, started."""
 
     def __init__(self, storage: Any, pipeline: dict, **create: Any) -> None:
         self.storage, self.supervisor = storage, FakeSupervisor(storage)
@@ -76,15 +72,13 @@ class Driven:
         self.pipeline.start()
 
     def started(self) -> list[str]:
-        """The steps it launched, in order."""
         return [step_id for _, pairs in self.supervisor.launched for step_id, _ in pairs]
 
     def finished(self) -> list[Finished]:
         return self.supervisor.ended
 
     def step(self, step_id: str, state: str = "succeeded", stdout: str = "") -> dict:
-        """The Supervisor's part: the step's recorded job run is admitted, ends, is reported."""
-        assert step_id in self.started()
+        """The Supervisor's part: the step's job run is admitted, ends, is reported."""
         run = self.supervisor.runs[step_id]
         self.pipeline.step_created(step_id, run["id"])
         self.pipeline.step_running(step_id, run["id"])
@@ -97,7 +91,6 @@ class Driven:
         return final
 
     def run_steps(self) -> dict[str, dict]:
-        """The steps of the pipeline run as stored now."""
         stored = self.storage.ask(m.GetRun(self.run["id"]))
         return {step["id"]: step for step in stored["steps"]}
 
