@@ -7,7 +7,10 @@ The commit policy is declared on the message class (`COMMIT`), not in a list kep
 - `SOON` (the default, also for reads): committed as soon as Storage has nothing else to do,
   so a run that ended reaches its waiters without waiting for a timer;
 - `GROUPED`: progress nobody waits on (a run started, a waiting reason, marks, deliveries),
-  committed with whatever comes next, at the latest after the group-commit window.
+  committed with whatever comes next, at the latest after the group-commit window;
+- `CONFIRMED`: committed as `SOON`, with whatever else is pending (one commit), and the ask is
+  answered only once that commit succeeded; a failed commit keeps the writes pending, retried,
+  and the answer waits for them (pipeline steps: created in the commit that ends the previous).
 
 After every commit Storage tells each subscriber given at its construction (the Notifier, the
 gateway's waiters, ...) one `Committed`; when a commit fails it tells them `StoreFailed`.
@@ -23,6 +26,7 @@ from orchestrator.models.run import TERMINAL
 ACK = "ack"
 SOON = "soon"
 GROUPED = "grouped"
+CONFIRMED = "confirmed"
 
 
 class Acked:
@@ -37,8 +41,14 @@ class Grouped:
     COMMIT: ClassVar[str] = GROUPED
 
 
+class Confirmed:
+    """Marker base: Storage answers this ask once its writes are committed with the others."""
+
+    COMMIT: ClassVar[str] = CONFIRMED
+
+
 def commit_policy(message: Any) -> str:
-    """ACK, SOON or GROUPED: how Storage commits `message` (SOON unless the class says)."""
+    """ACK, SOON, GROUPED or CONFIRMED: how Storage commits `message` (SOON by default)."""
     return getattr(message, "COMMIT", SOON)
 
 

@@ -1,8 +1,8 @@
-"""Messages of run execution: to the Supervisor, and to JobRun and PipelineRun actors."""
+"""Messages of run execution: to the Supervisor, from the gateway, itself and the executor."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 # --- Supervisor ----------------------------------------------------------------------------
@@ -50,24 +50,13 @@ class StartPlanned:
 
 
 @dataclass(frozen=True)
-class StartStep:
-    """Tell, from a PipelineRun: run this step's job as a job run of its own."""
+class StepsCreated:
+    """Tell, to the Supervisor itself once Storage committed the job runs of pipeline steps
+    (`CreateSteps`): its reply, `(step ID, job, run, None)` or `(step ID, None, None, error)`
+    for each step."""
 
     pipeline_run_id: str
-    step_id: str
-    job_id: str
-    env: dict[str, str]
-    secret_env: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class PipelineFinished:
-    """Tell, from a PipelineRun: the pipeline run reached a final state; the Supervisor
-    writes it."""
-
-    run: dict[str, Any]
-    output: dict[str, Any]
-    context: dict[str, Any] | None = None
+    created: tuple[tuple[str, Any, Any, Any], ...]
 
 
 @dataclass(frozen=True)
@@ -80,14 +69,6 @@ class Shutdown:
 @dataclass(frozen=True)
 class Stats:
     """Ask: running and queued counts."""
-
-
-# --- JobRun and PipelineRun ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Start:
-    pass
 
 
 @dataclass(frozen=True)
@@ -115,29 +96,6 @@ class RetryDue:
     """Tell the Supervisor, from the Timekeeper: a job run's retry delay is over."""
 
     run_id: str
-
-
-@dataclass(frozen=True)
-class Cancel:
-    """`cancelled` kills what runs now; `interrupted` (shutdown) lets it end within the grace."""
-
-    reason: str = "cancelled"
-
-
-@dataclass(frozen=True)
-class StepStarted:
-    """Tell, from the Supervisor: a step's job run was created (`queued`) or admitted."""
-
-    step_id: str
-    run_id: str
-    state: str
-
-
-@dataclass(frozen=True)
-class StepFinished:
-    step_id: str
-    run: dict[str, Any]
-    stdout: str
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from actors.messages.channel import Acked, Grouped
+from actors.messages.channel import Acked, Confirmed, Grouped
 
 # --- Storage: definitions of jobs and pipelines (asks) ---------------------------------------
 # `kind` is "job" or "pipeline": both have the same life cycle, so they share these messages.
@@ -86,6 +86,18 @@ class CreateRun(Acked):
     retry_of: str | None = None
     pipeline_run_id: str | None = None
     secret_env: dict[str, str] = field(default_factory=dict)  # sealed in the store
+
+
+@dataclass(frozen=True)
+class CreateSteps(Confirmed):
+    """Record a job run for each `(step ID, job ID)` of a pipeline run, and the pipeline run
+    (`pipeline_run`, its steps linked to the new runs), in the next commit; replies, once that
+    commit succeeded, `((step ID, job, run, None) or (step ID, None, None, error), ...)`."""
+
+    pipeline_run: dict[str, Any]
+    steps: tuple[tuple[str, str], ...]
+    env: dict[str, str] = field(default_factory=dict)
+    secret_env: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

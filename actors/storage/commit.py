@@ -19,6 +19,10 @@ starting runs) share one commit: while more messages wait in the inbox, an ask's
 the held asks are committed together, and answered, before any other kind of message is handled
 and as soon as the inbox is empty. A held batch holds only acknowledged asks, so a failed commit
 undoes exactly their writes and answers each of them with the store error.
+
+A `CONFIRMED` ask (pipeline steps) is written like a notification and answered after the next
+commit that succeeds: it shares that commit with whatever is pending, and a failed commit keeps
+its writes pending (retried) and its answer waiting, instead of refusing it.
 """
 
 from __future__ import annotations
@@ -66,6 +70,7 @@ class CommittingActor(Actor):
         self.asked = False  # whether the message being handled waits for a reply
         self.reply_to: Any = None  # its reply slot
         self.held: list[tuple[Any, Any]] = []  # (reply slot, reply) of asks awaiting a commit
+        self.confirmed: list[tuple[Any, Any]] = []  # the same, of CONFIRMED asks (see above)
 
     def _actor_loop_running(self) -> None:
         # pykka's loop, plus knowing whether the current message is an ask: a failure is then
@@ -117,6 +122,11 @@ class CommittingActor(Actor):
             log.exception("a notification could not be handled", message=type(message).__name__)
             return None
         self.pending_writes += 1
+        if policy == m.CONFIRMED and asked:
+            self.confirmed.append((self.reply_to, reply))
+            if self.actor_inbox.empty() or len(self.confirmed) >= MAX_HELD:
+                self.try_flush()
+            return DEFERRED
         if acked and asked:
             if len(self.held) < MAX_HELD and not self.actor_inbox.empty():
                 self.held.append((self.reply_to, reply))  # answered by the batch's commit
@@ -195,6 +205,9 @@ class CommittingActor(Actor):
             self.health.succeeded()
         self.pending_writes = 0
         events, self.pending_events = self.pending_events, []
+        confirmed, self.confirmed = self.confirmed, []
+        for reply_to, reply in confirmed:
+            reply_to.set(reply)
         if events or webhooks_written:
             self.announce(m.Committed(tuple(events), webhooks_written))
 
@@ -214,4 +227,7 @@ class CommittingActor(Actor):
         if not self.try_flush():
             log.error("writes could not be saved at stop", lost=self.store.tables.pending_count())
             self.store.tables.discard()
+            error = self.health.current()
+            for reply_to, _ in self.confirmed:
+                reply_to.set_exception((type(error), error, None))
         self.store.close()

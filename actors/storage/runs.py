@@ -11,6 +11,7 @@ from typing import Any
 from actors import messages as m
 from orchestrator.definitions import contexts
 from orchestrator.definitions.webhooks import close_pending_deliveries
+from orchestrator.errors import Conflict, NotFound
 from orchestrator.log import get_logger
 from orchestrator.models.run import public_run
 from orchestrator.runs.creation import new_run_request
@@ -34,6 +35,31 @@ def create_run(storage: Any, message: m.CreateRun) -> tuple[dict, dict]:
     )
     storage.pending_events.append(run)
     return owner, run
+
+
+def create_steps(storage: Any, message: m.CreateSteps) -> tuple[tuple, ...]:
+    """The job runs of pipeline steps, and the pipeline run linked to them, written together
+    (committed with the previous step's end). A step whose job is gone or disabled gets its
+    reason instead of a run; the others are created all the same."""
+    store, record = storage.store, message.pipeline_run  # the message's own copy
+    steps = {step["id"]: step for step in record["steps"]}
+    trigger = {"type": "pipeline", "by": record["id"]}
+    created = []
+    for step_id, job_id in message.steps:
+        try:
+            owner, run = new_run_request(
+                store, "job", job_id, trigger, None, message.env,
+                pipeline_run_id=record["id"], secret_env=message.secret_env,
+            )  # fmt: skip
+        except (NotFound, Conflict) as err:
+            created.append((step_id, None, None, err.message))
+            continue
+        steps[step_id]["run_id"] = run["id"]
+        storage.pending_events.append(run)
+        created.append((step_id, owner, run, None))
+    store.runs.save(record)
+    storage.pending_events.append(record)
+    return tuple(created)
 
 
 def get_run(storage: Any, message: m.GetRun) -> dict:
@@ -103,6 +129,7 @@ def reset_context(storage: Any, message: m.ResetContext) -> dict:
 
 HANDLERS = {
     m.CreateRun: create_run,
+    m.CreateSteps: create_steps,
     m.GetRun: get_run,
     m.ListRuns: list_runs,
     m.GetOutput: get_output,

@@ -16,11 +16,11 @@ from typing import Any
 
 from actors import messages as m
 from actors.base import DeferringActor
-from actors.pipeline_run import PipelineRunActor
 from actors.supervisor import requests
 from actors.supervisor.job_run import JobRun, RunSettings
 from actors.supervisor.schedule_board import ScheduleBoard
-from orchestrator.errors import Conflict, NotFound, Unavailable
+from actors.supervisor.steps import PipelineSteps
+from orchestrator.errors import Unavailable
 from orchestrator.log import get_logger
 from orchestrator.models.fields import now, parse_time
 from orchestrator.models.run import RunState
@@ -49,7 +49,8 @@ class SupervisorActor(DeferringActor):
         placeable = getattr(settings.executor, "placeable", None)  # a cluster's executor
         self.admission = Admission(max_concurrent_runs, limits, placeable)
         self.job_runs: dict[str, JobRun] = {}  # run ID -> its JobRun, driven on this thread
-        self.pipelines: dict[str, Any] = {}  # pipeline run ID -> PipelineRun actor
+        self.pipelines: dict[str, Any] = {}  # pipeline run ID -> its PipelineRun, driven here
+        self.pipeline_steps = PipelineSteps(self)
         self.parents: dict[str, tuple[str, str]] = {}  # step's job run ID -> (pipeline run, step)
         self.planned: dict[str, int] = {}  # run ID -> Timekeeper token
         self.accepting = True
@@ -86,18 +87,15 @@ class SupervisorActor(DeferringActor):
                 return requests.cancel(self, self.storage.ask(m.GetRun(ref)))
             case m.StartPlanned(run_id):
                 requests.start_planned(self, run_id)
-            case m.StartStep(pipeline_run_id, step_id, job_id, env, secrets):
-                self._start_step(pipeline_run_id, step_id, job_id, env, secrets)
+            case m.StepsCreated():
+                self.pipeline_steps.created(message)
             case m.AttemptStarted(run_id, number, process):
                 self.drive(run_id, lambda job_run: job_run.attempt_started(number, process))
+                self.pipeline_steps.attempt_started(run_id)
             case m.AttemptDone(result, run_id):
                 self.drive(run_id, lambda job_run: job_run.attempt_done(result))
             case m.RetryDue(run_id):
                 self.drive(run_id, JobRun.retry_due)
-            case m.PipelineFinished(run, output, context):
-                self._write_final(run, output, context)
-                self.pipelines.pop(run["id"], None)
-                self.steps_running.pop(run["id"], None)
             case m.StartSchedules():
                 return self.board.start_all()
             case m.ScheduleChanged(schedule_id):
@@ -134,7 +132,7 @@ class SupervisorActor(DeferringActor):
             self.begin(run, owner)
 
     def begin(self, run: dict, owner: dict, admit: bool = True) -> None:
-        """Queue a job run, or start the actor of a pipeline run. With `admit=False` the
+        """Queue a job run, or start a pipeline run. With `admit=False` the
         caller queues several runs and then calls `admit_queued()` once."""
         if run["kind"] == "job":
             self.admission.enqueue(run, owner)
@@ -142,37 +140,13 @@ class SupervisorActor(DeferringActor):
             if admit:
                 self._admit()
             return
-        ref = PipelineRunActor.start(run, owner, self.actor_ref, self.storage)
-        self.pipelines[run["id"]] = ref
-        ref.tell(m.Start())
+        self.pipeline_steps.begin(run, owner)
 
     def arm(self, run: dict) -> None:
         when = parse_time(run["scheduled_for"]) or now()
         self.planned[run["id"]] = self.settings.timekeeper.wake_at(
             when, self.actor_ref, m.StartPlanned(run["id"])
         )
-
-    def _start_step(
-        self, pipeline_run_id: str, step_id: str, job_id: str, env: dict, secrets: dict
-    ) -> None:
-        parent = self.pipelines.get(pipeline_run_id)
-        if parent is None:
-            return
-        trigger = {"type": "pipeline", "by": pipeline_run_id}
-        message = m.CreateRun("job", job_id, trigger, None, env, None, pipeline_run_id, secrets)
-        try:
-            job, run = self.storage.ask(message)
-        except (NotFound, Conflict) as err:
-            gone = {"id": None, "state": RunState.FAILED, "exit_code": None, "error": err.message}
-            parent.tell(m.StepFinished(step_id, gone, ""))
-            return
-        self.parents[run["id"]] = (pipeline_run_id, step_id)
-        parent.tell(m.StepStarted(step_id, run["id"], RunState.QUEUED))
-        if not self.accepting:
-            self.ended(self.save_final(run, RunState.INTERRUPTED, "The server shut down."), "")
-            return
-        self.admission.enqueue(run, job)
-        self._admit()
 
     def _admit(self) -> None:
         for run, job in self.admission.startable():
@@ -184,12 +158,9 @@ class SupervisorActor(DeferringActor):
             if run["id"] not in self.parents:
                 self.queued_runs -= 1
             else:
-                pipeline_run_id, step_id = self.parents[run["id"]]
+                pipeline_run_id = self.parents[run["id"]][0]
                 if pipeline_run_id in self.pipelines:
                     self.steps_running[pipeline_run_id] += 1
-                parent = self.pipelines.get(pipeline_run_id)
-                if parent is not None:
-                    parent.tell(m.StepStarted(step_id, run["id"], RunState.RUNNING))
             self.drive(run["id"], JobRun.start)
         self._show_waiting()
 
@@ -226,7 +197,7 @@ class SupervisorActor(DeferringActor):
                 self.ended(self.save_final(job_run.run, RunState.FAILED, error), "")
 
     def _job_run_ended(self, run: dict, output: dict, context: dict | None) -> None:
-        self._write_final(run, output, context)
+        self.write_final(run, output, context)
         # A pipeline step passes on its last attempt's stdout (the job's new context), while the
         # run's output keeps every attempt's.
         self.ended(run, context["content"] if context else output["stdout"])
@@ -241,7 +212,7 @@ class SupervisorActor(DeferringActor):
             if self.steps_running[parent[0]] <= 0:
                 del self.steps_running[parent[0]]
         if parent is not None and parent[0] in self.pipelines:
-            self.pipelines[parent[0]].tell(m.StepFinished(parent[1], run, stdout))
+            self.pipelines[parent[0]].step_finished(parent[1], run, stdout)
         self._admit()
 
     def _shutdown(self) -> int:
@@ -252,8 +223,8 @@ class SupervisorActor(DeferringActor):
             self.ended(self.save_final(run, RunState.INTERRUPTED, "The server shut down."), "")
         for token in self.planned.values():
             self.settings.timekeeper.cancel(token)
-        for ref in self.pipelines.values():
-            ref.tell(m.Cancel("interrupted"))
+        for pipeline in list(self.pipelines.values()):  # one may end, and leave, at once
+            pipeline.cancel("interrupted")
         return len(self.job_runs) + len(self.pipelines)
 
     def save_final(self, run: dict, state: RunState, error: str) -> dict:
@@ -263,9 +234,9 @@ class SupervisorActor(DeferringActor):
         except ForbiddenTransition:  # already final (its actor wrote it before dying)
             log.debug("run already final", run_id=run["id"], state=run["state"])
             return run
-        self._write_final(final, EMPTY_OUTPUT, None)
+        self.write_final(final, EMPTY_OUTPUT, None)
         return final
 
-    def _write_final(self, run: dict, output: dict, context: dict | None) -> None:
+    def write_final(self, run: dict, output: dict, context: dict | None) -> None:
         """The one place a run's final state is written."""
         self.storage.tell(m.SaveRunResult(run, output, context))

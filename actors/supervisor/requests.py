@@ -68,7 +68,7 @@ def cancel(supervisor: Any, run: dict) -> dict:
     if run_id in supervisor.planned:
         supervisor.settings.timekeeper.cancel(supervisor.planned.pop(run_id))
     if run_id in supervisor.pipelines:
-        supervisor.pipelines[run_id].tell(m.Cancel())
+        supervisor.pipelines[run_id].cancel()
         for child, (parent, _) in list(supervisor.parents.items()):
             if parent == run_id:
                 _cancel_job_run(supervisor, child)

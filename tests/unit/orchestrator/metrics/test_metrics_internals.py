@@ -12,7 +12,6 @@ import pykka
 import pytest
 
 from actors.base import Actor
-from actors.on_demand import OnDemandActor
 from orchestrator.metrics.census import census
 from orchestrator.metrics.prometheus import render
 from tests.metrics_helpers import families, open_store, value
@@ -30,7 +29,7 @@ class GatedActor(Actor):
         return message
 
 
-class EchoOnDemand(OnDemandActor):
+class Echo(Actor):
     def on_receive(self, message: Any) -> Any:
         return message
 
@@ -49,12 +48,12 @@ class TestCensus:
     """Messages are counted per actor kind, and inboxes are measured as they are now."""
 
     def test_messages_of_every_actor_of_a_kind_are_counted(self):
-        before = kind("EchoOnDemand")["messages_total"]
-        refs = [EchoOnDemand.start() for _ in range(3)]
+        before = kind("Echo")["messages_total"]
+        refs = [Echo.start() for _ in range(3)]
         for ref in refs:
             assert ref.ask("ping", timeout=10) == "ping"
             assert ref.ask("pong", timeout=10) == "pong"
-        after = kind("EchoOnDemand")
+        after = kind("Echo")
         assert after["messages_total"] == before + 6 and after["alive"] == 3
 
     def test_waiting_messages_show_as_inbox_depth(self):

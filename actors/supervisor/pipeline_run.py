@@ -1,9 +1,13 @@
-"""The PipelineRun actor: one run of a pipeline, walking its step DAG.
+"""A PipelineRun: one run of a pipeline, walking its step DAG.
 
-Each step runs as a job run of its own, started through the Supervisor so that admission limits
-hold. A step starts once every step it depends on succeeded; with `on_failure: stop` the first
-step that fails for good skips everything not yet started, with `continue` only the steps that
-depend on it are skipped. A failed step is tried again up to the pipeline's `max_attempts`.
+Not an actor: the Supervisor owns each live PipelineRun and calls it on its own thread, as it
+does a JobRun, so a step's end reaches the DAG and the next step's creation leaves for Storage
+without a hand-over between threads. Each step runs as a job run of its own, created by Storage
+(`launch_steps`) and admitted by the Supervisor like any job run, so admission limits hold. A
+step starts once every step it depends on succeeded; with `on_failure: stop` the first step
+that fails for good skips everything not yet started, with `continue` only the steps that depend
+on it are skipped. A failed step is tried again up to the pipeline's `max_attempts`. The record
+of the pipeline run is saved with the creation of its next steps, else on its own (grouped).
 """
 
 from __future__ import annotations
@@ -11,7 +15,6 @@ from __future__ import annotations
 from typing import Any
 
 from actors import messages as m
-from actors.on_demand import OnDemandActor
 from orchestrator import ids
 from orchestrator.errors import NotFound
 from orchestrator.log import get_logger
@@ -24,12 +27,18 @@ ACTIVE = {"queued", "running", "retrying"}
 BLOCKING = {"failed", "timed_out", "cancelled", "interrupted", "skipped"}
 
 
-class PipelineRunActor(OnDemandActor):
+class PipelineRun:
     def __init__(self, run: dict, pipeline: dict, supervisor: Any, storage: Any) -> None:
-        super().__init__()
+        """`supervisor`: called on its own thread, `launch_steps(self, record, steps)` and
+        `pipeline_finished(run, output, context)`; `storage`: told the record's saves."""
         self.run = {**run, "steps": [dict(step) for step in run["steps"]]}
         self.steps = {step["id"]: step for step in self.run["steps"]}
         self.deps = {step["id"]: step["depends_on"] for step in pipeline["steps"]}
+        self.dependents: dict[str, list[dict]] = {step_id: [] for step_id in self.steps}
+        for step_id, deps in self.deps.items():
+            for dep in deps:
+                if dep in self.dependents and step_id in self.steps:
+                    self.dependents[dep].append(self.steps[step_id])
         self.max_attempts = pipeline["max_attempts"]
         self.on_failure = pipeline["on_failure"]
         self.supervisor = supervisor
@@ -41,22 +50,36 @@ class PipelineRunActor(OnDemandActor):
             run_id=run["id"], pipeline_id=run["owner_id"]
         )
 
-    def on_receive(self, message: Any) -> None:
-        match message:
-            case m.Start():
-                self._keep_snapshots()
-                self.run.update(state=RunState.RUNNING, started_at=iso(now()))
-                self.run["queued_at"] = self.run["queued_at"] or self.run["started_at"]
-                self.log.info("pipeline run started", steps=len(self.steps))
-                self._advance()
-            case m.StepStarted(step_id, run_id, state):
-                self.steps[step_id].update(run_id=run_id, state=state)
-                if state == RunState.RUNNING:  # `queued` is saved with the next change
-                    self._save()
-            case m.StepFinished(step_id, run, stdout):
-                self._step_done(self.steps[step_id], run, stdout)
-            case m.Cancel(reason):
-                self._cancel(reason)
+    @property
+    def id(self) -> str:
+        return self.run["id"]
+
+    def start(self) -> None:
+        self._keep_snapshots()
+        self.run.update(state=RunState.RUNNING, started_at=iso(now()))
+        self.run["queued_at"] = self.run["queued_at"] or self.run["started_at"]
+        self.log.info("pipeline run started", steps=len(self.steps))
+        self._advance()
+
+    def step_created(self, step_id: str, run_id: str) -> None:
+        """Its job run is recorded (Storage saved the link with it): nothing to save."""
+        self.steps[step_id]["run_id"] = run_id
+
+    def step_running(self, step_id: str, run_id: str) -> None:
+        """Its job run's process started (again, on a retry of the job: saved once)."""
+        step = self.steps[step_id]
+        if step["state"] != RunState.RUNNING or step["run_id"] != run_id:
+            step.update(run_id=run_id, state=RunState.RUNNING)
+            self._save()
+
+    def step_finished(self, step_id: str, run: dict, stdout: str) -> None:
+        self._step_done(self.steps[step_id], run, stdout)
+
+    def cancel(self, reason: str = "cancelled") -> None:
+        if self.stop_reason is None:
+            self.stop_reason = reason
+            self.halted = True
+            self._advance()
 
     def _keep_snapshots(self) -> None:
         """A retry keeps the steps that succeeded before: their contexts come from those runs."""
@@ -70,30 +93,46 @@ class PipelineRunActor(OnDemandActor):
                 ctx_id = ids.context_id(step["job_id"])
                 self.snapshots[step["id"]] = context_from_run(ctx_id, run, stdout)
 
-    def _save(self) -> None:
-        self.storage.tell(m.SaveRun({**self.run, "steps": [dict(s) for s in self.run["steps"]]}))
+    def record(self) -> dict:
+        """A copy of the run's record as it stands, to be saved."""
+        return {**self.run, "steps": [dict(step) for step in self.run["steps"]]}
 
-    def _advance(self) -> None:
-        changed = True
-        while changed:
-            changed = False
-            for step in self.run["steps"]:
-                if step["state"] != "pending":
-                    continue
-                states = [self.steps[dep]["state"] for dep in self.deps.get(step["id"], [])]
-                if self.halted or any(state in BLOCKING for state in states):
-                    step["state"] = RunState.SKIPPED
-                    changed = True
-                elif all(state == RunState.SUCCEEDED for state in states):
-                    self._launch(step)
-        self._save()
+    def _save(self) -> None:
+        self.storage.tell(m.SaveRun(self.record()))
+
+    def _advance(self, ended: str | None = None) -> None:
+        """Start or skip what may now be decided: the pending steps that depend on `ended` (the
+        step that just ended), or every pending step (at the start, and once halted), so a
+        step's end costs the same in a long pipeline as in a short one."""
+        if ended is None or self.halted:
+            todo = [step for step in self.run["steps"] if step["state"] == "pending"]
+        else:
+            todo = list(self.dependents[ended])
+        launched: list[dict] = []
+        for step in todo:  # grows while it is read: the dependents of a skipped step follow
+            if step["state"] != "pending":
+                continue
+            states = [self.steps[dep]["state"] for dep in self.deps.get(step["id"], [])]
+            if self.halted or any(state in BLOCKING for state in states):
+                step["state"] = RunState.SKIPPED
+                todo.extend(self.dependents[step["id"]])
+            elif all(state == RunState.SUCCEEDED for state in states):
+                launched.append(self._queue(step))
+        self._launch_or_save(launched)
         if not any(s["state"] in ACTIVE or s["state"] == "pending" for s in self.run["steps"]):
             self._finish()
 
-    def _launch(self, step: dict) -> None:
+    @staticmethod
+    def _queue(step: dict) -> dict:
         step.update(state="queued", attempts=step["attempts"] + 1)
-        env, secrets = self.run.get("env", {}), self.run.get("secret_env", {})
-        self.supervisor.tell(m.StartStep(self.run["id"], step["id"], step["job_id"], env, secrets))
+        return step
+
+    def _launch_or_save(self, launched: list[dict]) -> None:
+        """The record goes to Storage with the steps to create, or alone when there are none."""
+        if launched:
+            self.supervisor.launch_steps(self, self.record(), launched)
+        else:
+            self._save()
 
     def _step_done(self, step: dict, run: dict, stdout: str) -> None:
         step.update(state=run["state"], run_id=run["id"] or step["run_id"])
@@ -106,19 +145,12 @@ class PipelineRunActor(OnDemandActor):
             retriable = run["state"] in (RunState.FAILED, RunState.TIMED_OUT)
             if retriable and step["attempts"] < self.max_attempts:
                 self.log.info("step failed, will retry", step=step["id"], attempt=step["attempts"])
-                self._launch(step)
-                self._save()
+                self._launch_or_save([self._queue(step)])
                 return
             self.log.warning("step failed", step=step["id"], state=run["state"], error=run["error"])
             if self.on_failure == "stop":
                 self.halted = True
-        self._advance()
-
-    def _cancel(self, reason: str) -> None:
-        if self.stop_reason is None:
-            self.stop_reason = reason
-            self.halted = True
-            self._advance()
+        self._advance(step["id"])
 
     def _finish(self) -> None:
         run, steps = self.run, self.run["steps"]
@@ -146,8 +178,7 @@ class PipelineRunActor(OnDemandActor):
         level = self.log.info if state == RunState.SUCCEEDED else self.log.warning
         level("pipeline run finished", state=str(state), error=error)
         # The Supervisor writes the final state: the one place runs end.
-        self.supervisor.tell(m.PipelineFinished(run, output, context))
-        self.stop()
+        self.supervisor.pipeline_finished(run, output, context)
 
 
 def _error(state: RunState, failed: dict | None) -> str:

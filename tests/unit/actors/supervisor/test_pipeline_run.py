@@ -1,30 +1,26 @@
-"""A PipelineRun actor alone: a recorder is its Supervisor (receives StartStep, PipelineFinished),
-the test answers for it (StepStarted, StepFinished), a real Storage keeps the runs."""
+"""A PipelineRun alone: a fake Supervisor has a real Storage record the steps it launches; the
+test plays the rest of the Supervisor's part (a step admitted, then ended)."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-import pykka
 import pytest
 
 from actors import messages as m
-from actors.pipeline_run import PipelineRunActor
 from actors.storage import StorageActor
+from actors.supervisor.pipeline_run import PipelineRun
 from orchestrator.models.fields import iso, now
 from orchestrator.models.job import JobDefaults
 from orchestrator.models.run import RunState
 from orchestrator.runs.states import finish, move
 from orchestrator.security.crypto import KeySource
 from orchestrator.store.store import Store
-from tests.unit.actors.conftest import Recorder
 
 
 @pytest.fixture
-def storage(tmp_path: Path) -> Iterator[Any]:
+def storage(tmp_path: Path) -> Any:
     store = Store(tmp_path / "store.db", KeySource(None, tmp_path / "secret.key"))
     storage = StorageActor.start(store, JobDefaults())
     yield storage
@@ -32,7 +28,7 @@ def storage(tmp_path: Path) -> Iterator[Any]:
 
 
 def define(storage: Any, workdir: Path, steps: list[dict], **fields: Any) -> dict:
-    """A pipeline whose step `x` runs the job `job-x` (each made here)."""
+    """Step `x` runs the job `job-x`."""
     for step in steps:
         body = {"name": f"job-{step['id']}", "command": "true", "workdir": str(workdir)}
         storage.ask(m.Create("job", body, "tester"))
@@ -40,48 +36,61 @@ def define(storage: Any, workdir: Path, steps: list[dict], **fields: Any) -> dic
     return storage.ask(m.Create("pipeline", body, "tester"))
 
 
+class Finished(NamedTuple):
+    run: dict
+    output: dict
+    context: dict | None
+
+
+class FakeSupervisor:
+    """Has Storage record the steps launched (the test admits them) and keeps the end."""
+
+    def __init__(self, storage: Any) -> None:
+        self.storage = storage
+        self.launched: list[tuple[dict, tuple]] = []  # (record, (step, job) pairs)
+        self.runs: dict[str, dict] = {}  # step ID -> its latest job run
+        self.ended: list[Finished] = []
+
+    def launch_steps(self, pipeline: PipelineRun, record: dict, steps: list[dict]) -> None:
+        pairs = tuple((step["id"], step["job_id"]) for step in steps)
+        self.launched.append((record, pairs))
+        for step_id, _, run, _ in self.storage.ask(m.CreateSteps(record, pairs)):
+            self.runs[step_id] = run
+
+    def pipeline_finished(self, run: dict, output: dict, context: dict | None) -> None:
+        self.ended.append(Finished(run, output, context))
+
+
 class Driven:
-    """One PipelineRun actor of a recorded run, started, with the fake Supervisor's inbox."""
+    """A recorded run's PipelineRun, started."""
 
     def __init__(self, storage: Any, pipeline: dict, **create: Any) -> None:
-        self.storage, self.supervisor = storage, Recorder()
+        self.storage, self.supervisor = storage, FakeSupervisor(storage)
         create = {"trigger": {"type": "api"}, **create}
         owner, self.run = storage.ask(m.CreateRun("pipeline", pipeline["id"], **create))
-        self.ref = PipelineRunActor.start(self.run, owner, self.supervisor, storage)
-        self.ref.tell(m.Start())
-        self.settle()
-
-    def settle(self) -> None:
-        """Returns once the actor handled everything told before (or stopped, having ended)."""
-        with contextlib.suppress(pykka.ActorDeadError):
-            self.ref.ask("settle", timeout=10)
+        self.pipeline = PipelineRun(self.run, owner, self.supervisor, storage)
+        self.pipeline.start()
 
     def started(self) -> list[str]:
-        """The steps it asked the Supervisor to start, in order."""
-        return [msg.step_id for msg in self.supervisor.told if isinstance(msg, m.StartStep)]
+        return [step_id for _, pairs in self.supervisor.launched for step_id, _ in pairs]
 
-    def finished(self) -> list[m.PipelineFinished]:
-        return [msg for msg in self.supervisor.told if isinstance(msg, m.PipelineFinished)]
+    def finished(self) -> list[Finished]:
+        return self.supervisor.ended
 
     def step(self, step_id: str, state: str = "succeeded", stdout: str = "") -> dict:
-        """The Supervisor's part: record the step's job run, start it, end it, report it."""
-        assert step_id in self.started()
-        job_id = self.run_steps()[step_id]["job_id"]
-        trigger = {"type": "pipeline", "by": self.run["id"]}
-        message = m.CreateRun("job", job_id, trigger, pipeline_run_id=self.run["id"])
-        _, run = self.storage.ask(message)
-        self.ref.tell(m.StepStarted(step_id, run["id"], RunState.RUNNING))
+        """The Supervisor's part: the step's job run is admitted, ends, is reported."""
+        run = self.supervisor.runs[step_id]
+        self.pipeline.step_created(step_id, run["id"])
+        self.pipeline.step_running(step_id, run["id"])
         running = move(run, RunState.RUNNING, started_at=iso(now()))
         final = finish(running, RunState(state), None, now())
         final.update(exit_code=int(state != "succeeded"), truncated=False)
         output = {"stdout": stdout, "stderr": "", "truncated": False}
         self.storage.ask(m.SaveRunResult(final, output, None))
-        self.ref.tell(m.StepFinished(step_id, final, stdout))
-        self.settle()
+        self.pipeline.step_finished(step_id, final, stdout)
         return final
 
     def run_steps(self) -> dict[str, dict]:
-        """The steps of the pipeline run as stored now."""
         stored = self.storage.ask(m.GetRun(self.run["id"]))
         return {step["id"]: step for step in stored["steps"]}
 
@@ -101,7 +110,7 @@ class TestDag:
         """a → b → c: each StepFinished starts the next; the last ends the run succeeded."""
         pipeline = define(storage, tmp_path, [{"id": "a"}, {"id": "b"}, {"id": "c"}])
         driven = Driven(storage, pipeline, env={"X": "1"})
-        assert driven.started() == ["a"] and driven.supervisor.told[0].env == {"X": "1"}
+        assert driven.started() == ["a"] and driven.supervisor.launched[0][0]["env"] == {"X": "1"}
         assert driven.states() == {"a": "queued", "b": "pending", "c": "pending"}
         driven.step("a")
         assert driven.started() == ["a", "b"] and driven.finished() == []
@@ -110,7 +119,7 @@ class TestDag:
         [done] = driven.finished()
         assert done.run["state"] == "succeeded" and done.output["stdout"] == "done"
         assert [step["state"] for step in done.run["steps"]] == ["succeeded"] * 3
-        assert done.context["content"] == "done" and not driven.ref.is_alive()
+        assert done.context["content"] == "done"
 
     def test_independent_steps_start_together_and_a_join_waits_for_both(self, storage, tmp_path):
         """a and b are roots and start at once; c, after both, starts after the second ends."""
@@ -173,8 +182,7 @@ class TestFailure:
         """The Supervisor's report of a step it could not create (no run) ends it failed."""
         driven = Driven(storage, define(storage, tmp_path, [{"id": "a"}, {"id": "b"}]))
         gone = {"id": None, "state": "failed", "exit_code": None, "error": "No such job."}
-        driven.ref.tell(m.StepFinished("a", gone, ""))
-        driven.settle()
+        driven.pipeline.step_finished("a", gone, "")
         assert driven.final["error"] == "Step 'a' ended failed: No such job."
         assert [step["state"] for step in driven.final["steps"]] == ["failed", "skipped"]
 
@@ -188,8 +196,7 @@ class TestCancel:
     def test_a_cancel_skips_the_rest_and_marks_the_run(self, storage, tmp_path, reason, state):
         """b is skipped at once; the run ends when a reports, in the cancel's state."""
         driven = Driven(storage, define(storage, tmp_path, [{"id": "a"}, {"id": "b"}]))
-        driven.ref.tell(m.Cancel(reason))
-        driven.settle()
+        driven.pipeline.cancel(reason)
         assert driven.states()["b"] == "skipped" and driven.finished() == []
         driven.step("a", state)
         assert driven.final["state"] == state and driven.started() == ["a"]
