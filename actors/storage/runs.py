@@ -41,6 +41,8 @@ def create_steps(storage: Any, message: m.CreateSteps) -> tuple[tuple, ...]:
     """The job runs of pipeline steps, and the pipeline run linked to them, written together
     (committed with the previous step's end). A step whose job is gone or disabled gets its
     reason instead of a run; the others are created all the same."""
+    if message.ended is not None:  # first: written even if what follows fails
+        save_run_result(storage, message.ended)
     store, record = storage.store, message.pipeline_run  # the message's own step list
     # Its step dicts are shared with the Supervisor's PipelineRun: replaced here, never changed.
     steps = {step["id"]: n for n, step in enumerate(record["steps"])}
