@@ -92,12 +92,15 @@ class CreateRun(Acked):
 class CreateSteps(Confirmed):
     """Record a job run for each `(step ID, job ID)` of a pipeline run, and the pipeline run
     (`pipeline_run`, its steps linked to the new runs), in the next commit; replies, once that
-    commit succeeded, `((step ID, job, run, None) or (step ID, None, None, error), ...)`."""
+    commit succeeded, `((step ID, job, run, None) or (step ID, None, None, error), ...)`.
+    `ended`: the `SaveRunResult` of the step whose end launched these, written first (one
+    message and one commit for a step's end and the next step's creation)."""
 
     pipeline_run: dict[str, Any]
     steps: tuple[tuple[str, str], ...]
     env: dict[str, str] = field(default_factory=dict)
     secret_env: dict[str, str] = field(default_factory=dict)
+    ended: SaveRunResult | None = None
 
 
 @dataclass(frozen=True)

@@ -41,8 +41,11 @@ def create_steps(storage: Any, message: m.CreateSteps) -> tuple[tuple, ...]:
     """The job runs of pipeline steps, and the pipeline run linked to them, written together
     (committed with the previous step's end). A step whose job is gone or disabled gets its
     reason instead of a run; the others are created all the same."""
-    store, record = storage.store, message.pipeline_run  # the message's own copy
-    steps = {step["id"]: step for step in record["steps"]}
+    if message.ended is not None:  # first: written even if what follows fails
+        save_run_result(storage, message.ended)
+    store, record = storage.store, message.pipeline_run  # the message's own step list
+    # Its step dicts are shared with the Supervisor's PipelineRun: replaced here, never changed.
+    steps = {step["id"]: n for n, step in enumerate(record["steps"])}
     trigger = {"type": "pipeline", "by": record["id"]}
     created = []
     for step_id, job_id in message.steps:
@@ -54,7 +57,8 @@ def create_steps(storage: Any, message: m.CreateSteps) -> tuple[tuple, ...]:
         except (NotFound, Conflict) as err:
             created.append((step_id, None, None, err.message))
             continue
-        steps[step_id]["run_id"] = run["id"]
+        n = steps[step_id]
+        record["steps"][n] = {**record["steps"][n], "run_id": run["id"]}
         storage.pending_events.append(run)
         created.append((step_id, owner, run, None))
     store.runs.save(record)

@@ -197,10 +197,15 @@ class SupervisorActor(DeferringActor):
                 self.ended(self.save_final(job_run.run, RunState.FAILED, error), "")
 
     def _job_run_ended(self, run: dict, output: dict, context: dict | None) -> None:
-        self.write_final(run, output, context)
-        # A pipeline step passes on its last attempt's stdout (the job's new context), while the
-        # run's output keeps every attempt's.
-        self.ended(run, context["content"] if context else output["stdout"])
+        final = m.SaveRunResult(run, output, context)
+        if not self.pipeline_steps.hold_end(run["id"], final):
+            self.storage.tell(final)  # write_final's message (a step's goes with its next)
+        try:
+            # A pipeline step passes on its last attempt's stdout (the job's new context), while
+            # the run's output keeps every attempt's.
+            self.ended(run, context["content"] if context else output["stdout"])
+        finally:
+            self.pipeline_steps.release_end()
 
     def ended(self, run: dict, stdout: str) -> None:
         """A job run reached a final state: free its slot, tell its pipeline, admit more."""

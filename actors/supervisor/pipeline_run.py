@@ -8,6 +8,11 @@ step starts once every step it depends on succeeded; with `on_failure: stop` the
 that fails for good skips everything not yet started, with `continue` only the steps that depend
 on it are skipped. A failed step is tried again up to the pipeline's `max_attempts`. The record
 of the pipeline run is saved with the creation of its next steps, else on its own (grouped).
+
+A step's dict is never changed in place: a change replaces it in the step list (`_set`), so the
+record handed to Storage at each step copies the list, not a hundred steps, and what Storage
+keeps is never changed under it. The steps not yet ended are counted, so a step's end costs the
+same in a long pipeline as in a short one.
 """
 
 from __future__ import annotations
@@ -32,13 +37,14 @@ class PipelineRun:
         """`supervisor`: called on its own thread, `launch_steps(self, record, steps)` and
         `pipeline_finished(run, output, context)`; `storage`: told the record's saves."""
         self.run = {**run, "steps": [dict(step) for step in run["steps"]]}
-        self.steps = {step["id"]: step for step in self.run["steps"]}
+        self.index = {step["id"]: n for n, step in enumerate(self.run["steps"])}
         self.deps = {step["id"]: step["depends_on"] for step in pipeline["steps"]}
-        self.dependents: dict[str, list[dict]] = {step_id: [] for step_id in self.steps}
+        self.dependents: dict[str, list[str]] = {step_id: [] for step_id in self.index}
         for step_id, deps in self.deps.items():
             for dep in deps:
-                if dep in self.dependents and step_id in self.steps:
-                    self.dependents[dep].append(self.steps[step_id])
+                if dep in self.dependents and step_id in self.index:
+                    self.dependents[dep].append(step_id)
+        self.open = sum(_is_open(step) for step in self.run["steps"])  # pending or active
         self.max_attempts = pipeline["max_attempts"]
         self.on_failure = pipeline["on_failure"]
         self.supervisor = supervisor
@@ -54,26 +60,38 @@ class PipelineRun:
     def id(self) -> str:
         return self.run["id"]
 
+    def step(self, step_id: str) -> dict:
+        """The step's current dict (read only: changes go through `_set`)."""
+        return self.run["steps"][self.index[step_id]]
+
+    def _set(self, step_id: str, **changes: Any) -> dict:
+        """Replace the step's dict by a changed copy; keeps the count of open steps."""
+        steps, n = self.run["steps"], self.index[step_id]
+        new = {**steps[n], **changes}
+        self.open += _is_open(new) - _is_open(steps[n])
+        steps[n] = new
+        return new
+
     def start(self) -> None:
         self._keep_snapshots()
         self.run.update(state=RunState.RUNNING, started_at=iso(now()))
         self.run["queued_at"] = self.run["queued_at"] or self.run["started_at"]
-        self.log.info("pipeline run started", steps=len(self.steps))
+        self.log.info("pipeline run started", steps=len(self.index))
         self._advance()
 
     def step_created(self, step_id: str, run_id: str) -> None:
         """Its job run is recorded (Storage saved the link with it): nothing to save."""
-        self.steps[step_id]["run_id"] = run_id
+        self._set(step_id, run_id=run_id)
 
     def step_running(self, step_id: str, run_id: str) -> None:
         """Its job run's process started (again, on a retry of the job: saved once)."""
-        step = self.steps[step_id]
+        step = self.step(step_id)
         if step["state"] != RunState.RUNNING or step["run_id"] != run_id:
-            step.update(run_id=run_id, state=RunState.RUNNING)
+            self._set(step_id, run_id=run_id, state=RunState.RUNNING)
             self._save()
 
     def step_finished(self, step_id: str, run: dict, stdout: str) -> None:
-        self._step_done(self.steps[step_id], run, stdout)
+        self._step_done(step_id, run, stdout)
 
     def cancel(self, reason: str = "cancelled") -> None:
         if self.stop_reason is None:
@@ -94,8 +112,9 @@ class PipelineRun:
                 self.snapshots[step["id"]] = context_from_run(ctx_id, run, stdout)
 
     def record(self) -> dict:
-        """A copy of the run's record as it stands, to be saved."""
-        return {**self.run, "steps": [dict(step) for step in self.run["steps"]]}
+        """A copy of the run's record as it stands, to be saved: a new step list of the same
+        step dicts, which are never changed in place (`_set`)."""
+        return {**self.run, "steps": list(self.run["steps"])}
 
     def _save(self) -> None:
         self.storage.tell(m.SaveRun(self.record()))
@@ -105,27 +124,25 @@ class PipelineRun:
         step that just ended), or every pending step (at the start, and once halted), so a
         step's end costs the same in a long pipeline as in a short one."""
         if ended is None or self.halted:
-            todo = [step for step in self.run["steps"] if step["state"] == "pending"]
+            todo = [step["id"] for step in self.run["steps"] if step["state"] == "pending"]
         else:
             todo = list(self.dependents[ended])
         launched: list[dict] = []
-        for step in todo:  # grows while it is read: the dependents of a skipped step follow
-            if step["state"] != "pending":
+        for step_id in todo:  # grows while it is read: the dependents of a skipped step follow
+            if self.step(step_id)["state"] != "pending":
                 continue
-            states = [self.steps[dep]["state"] for dep in self.deps.get(step["id"], [])]
+            states = [self.step(dep)["state"] for dep in self.deps.get(step_id, [])]
             if self.halted or any(state in BLOCKING for state in states):
-                step["state"] = RunState.SKIPPED
-                todo.extend(self.dependents[step["id"]])
+                self._set(step_id, state=RunState.SKIPPED)
+                todo.extend(self.dependents[step_id])
             elif all(state == RunState.SUCCEEDED for state in states):
-                launched.append(self._queue(step))
+                launched.append(self._queue(step_id))
         self._launch_or_save(launched)
-        if not any(s["state"] in ACTIVE or s["state"] == "pending" for s in self.run["steps"]):
+        if self.open == 0:
             self._finish()
 
-    @staticmethod
-    def _queue(step: dict) -> dict:
-        step.update(state="queued", attempts=step["attempts"] + 1)
-        return step
+    def _queue(self, step_id: str) -> dict:
+        return self._set(step_id, state="queued", attempts=self.step(step_id)["attempts"] + 1)
 
     def _launch_or_save(self, launched: list[dict]) -> None:
         """The record goes to Storage with the steps to create, or alone when there are none."""
@@ -134,10 +151,11 @@ class PipelineRun:
         else:
             self._save()
 
-    def _step_done(self, step: dict, run: dict, stdout: str) -> None:
-        step.update(state=run["state"], run_id=run["id"] or step["run_id"])
+    def _step_done(self, step_id: str, run: dict, stdout: str) -> None:
+        changes = {"state": run["state"], "run_id": run["id"] or self.step(step_id)["run_id"]}
         if run.get("error"):
-            step["error"] = run["error"]
+            changes["error"] = run["error"]
+        step = self._set(step_id, **changes)
         if run["id"] is not None and run["state"] in ("succeeded", "failed", "timed_out"):
             ctx_id = ids.context_id(step["job_id"])
             self.snapshots[step["id"]] = context_from_run(ctx_id, run, stdout)
@@ -145,12 +163,12 @@ class PipelineRun:
             retriable = run["state"] in (RunState.FAILED, RunState.TIMED_OUT)
             if retriable and step["attempts"] < self.max_attempts:
                 self.log.info("step failed, will retry", step=step["id"], attempt=step["attempts"])
-                self._launch_or_save([self._queue(step)])
+                self._launch_or_save([self._queue(step_id)])
                 return
             self.log.warning("step failed", step=step["id"], state=run["state"], error=run["error"])
             if self.on_failure == "stop":
                 self.halted = True
-        self._advance(step["id"])
+        self._advance(step_id)
 
     def _finish(self) -> None:
         run, steps = self.run, self.run["steps"]
@@ -179,6 +197,10 @@ class PipelineRun:
         level("pipeline run finished", state=str(state), error=error)
         # The Supervisor writes the final state: the one place runs end.
         self.supervisor.pipeline_finished(run, output, context)
+
+
+def _is_open(step: dict) -> bool:
+    return step["state"] == "pending" or step["state"] in ACTIVE
 
 
 def _error(state: RunState, failed: dict | None) -> str:

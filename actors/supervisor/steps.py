@@ -5,6 +5,10 @@ A step's creation does not hold the Supervisor: `CreateSteps` goes to Storage wi
 (`ask_later`), is committed together with what is pending (the previous step's end, the
 pipeline run's record), and its answer comes back as `StepsCreated`. A step's process therefore
 never starts before its run is on disk, and a restart finds every recorded step run.
+
+A step's end rides with the next steps' creation: while the Supervisor handles it, its
+`SaveRunResult` is held (`hold_end`), taken by `launch_steps` into `CreateSteps`, and told on
+its own afterwards (`release_end`) when no step was launched (the last step, a failure).
 """
 
 from __future__ import annotations
@@ -27,6 +31,21 @@ class PipelineSteps:
 
     def __init__(self, supervisor: Any) -> None:
         self.supervisor = supervisor
+        self.held: m.SaveRunResult | None = None  # the end of the step being handled
+
+    def hold_end(self, run_id: str, final: m.SaveRunResult) -> bool:
+        """Hold the end of a step of a live pipeline run for its next steps' creation."""
+        parent = self.supervisor.parents.get(run_id)
+        if parent is None or parent[0] not in self.supervisor.pipelines:
+            return False
+        self.held = final
+        return True
+
+    def release_end(self) -> None:
+        """Tell the held end on its own if no creation took it."""
+        held, self.held = self.held, None
+        if held is not None:
+            self.supervisor.storage.tell(held)
 
     def begin(self, run: dict, owner: dict) -> None:
         sup = self.supervisor
@@ -49,7 +68,9 @@ class PipelineSteps:
                 log.warning("step runs recorded while the Supervisor stopped", run_id=run_id)
 
         env, secrets = record.get("env") or {}, record.get("secret_env") or {}
-        ask_later(self.supervisor.storage, m.CreateSteps(record, pairs, env, secrets), created)
+        ended, self.held = self.held, None
+        message = m.CreateSteps(record, pairs, env, secrets, ended)
+        ask_later(self.supervisor.storage, message, created)
 
     def created(self, message: m.StepsCreated) -> None:
         """Storage committed the steps' runs: admit them, or end them at once when their
@@ -82,6 +103,7 @@ class PipelineSteps:
 
     def pipeline_finished(self, run: dict, output: dict, context: dict | None) -> None:
         sup = self.supervisor
+        self.release_end()  # the last step's end is written before its pipeline run's
         sup.write_final(run, output, context)
         sup.pipelines.pop(run["id"], None)
         sup.steps_running.pop(run["id"], None)

@@ -69,6 +69,29 @@ class TestConfirmedAsk:
         assert on_disk.get(created["id"])["pipeline_run_id"] == run["id"]
         assert on_disk.get(run["id"])["steps"][1]["run_id"] == created["id"]
 
+    def test_the_previous_steps_end_rides_with_the_creation(self, store, tmp_path):
+        """`CreateSteps(ended=...)`: the previous step's end and the next step's run in one
+        message and one commit, and the step dicts the Supervisor shares are left unchanged."""
+        actor = StorageActor(store, JobDefaults())
+        job, run = pipeline_run(actor, tmp_path)
+        _, first = actor.on_receive(m.CreateRun("job", job["id"], {"type": "pipeline"}))
+        ended = {**first, "state": "succeeded", "finished_at": first["created_at"]}
+        steps = [dict(step) for step in run["steps"]]
+        steps[1] = {**steps[1], "state": "queued", "attempts": 1}
+        shared = steps[1]
+        record = {**run, "state": "running", "steps": steps}
+        before = store.tables.commits
+        message = m.CreateSteps(
+            record, (("b", job["id"]),), ended=m.SaveRunResult(ended, OUTPUT, None)
+        )
+        [(_, _, created, error)] = started(actor).ask(message)
+        assert error is None and store.tables.commits == before + 1
+        on_disk = store.tables["runs"].db
+        assert on_disk.get(first["id"])["state"] == "succeeded"
+        assert store.runs.output(first["id"])["stdout"] == OUTPUT["stdout"]
+        assert on_disk.get(run["id"])["steps"][1]["run_id"] == created["id"]
+        assert shared["run_id"] is None  # replaced in the record's list, not changed in place
+
     def test_a_step_whose_job_is_gone_gets_the_reason_and_the_others_a_run(self, store, tmp_path):
         """One step names a job that does not exist: it gets the error, the other its run."""
         actor = StorageActor(store, JobDefaults())
