@@ -97,13 +97,26 @@ async def start_and_wait(
 
 
 async def _wait(waiters: Any, slot: StartSlot, timeout: float) -> dict:
+    # A bare timer rather than `asyncio.wait_for`, which adds a future and callbacks per request.
+    timer = slot.loop.call_later(timeout, _time_out, slot.future)
     try:
-        return await asyncio.wait_for(slot.future, timeout)
-    except TimeoutError:
-        with waiters.lock:
-            run = slot.run
-            if run is None:  # not even created yet: the creation answers
-                slot.late, slot.future = True, slot.loop.create_future()
-        if run is None:
-            return await slot.future
-        return await ask(waiters.storage, m.GetRun(run["id"]))
+        result = await slot.future
+    finally:
+        timer.cancel()
+    if result is not TIMED_OUT:
+        return result
+    with waiters.lock:
+        run = slot.run
+        if run is None:  # not even created yet: the creation answers
+            slot.late, slot.future = True, slot.loop.create_future()
+    if run is None:
+        return await slot.future
+    return await ask(waiters.storage, m.GetRun(run["id"]))
+
+
+TIMED_OUT: Any = object()
+
+
+def _time_out(future: asyncio.Future) -> None:
+    if not future.done():
+        future.set_result(TIMED_OUT)
