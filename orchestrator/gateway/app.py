@@ -9,9 +9,8 @@ from aiohttp import web
 from orchestrator.gateway import system, waiting
 from orchestrator.gateway.audit_batch import AuditBatch
 from orchestrator.gateway.headers import add_security_headers
-from orchestrator.gateway.input_guard import clean_text
 from orchestrator.gateway.keys import AUDIT, PRINCIPALS, SERVICES, STREAMS, THROTTLE, Services
-from orchestrator.gateway.middlewares import audit, authenticate, errors
+from orchestrator.gateway.middlewares import edge
 from orchestrator.gateway.principal_cache import PrincipalCache
 from orchestrator.gateway.resources import RESOURCES
 from orchestrator.security.throttle import LoginThrottle
@@ -19,7 +18,7 @@ from orchestrator.security.throttle import LoginThrottle
 
 def create_app(services: Services) -> web.Application:
     app = web.Application(
-        middlewares=[clean_text, audit, errors, authenticate],
+        middlewares=[edge],
         client_max_size=services.config.server.max_body_bytes,
     )
     app[SERVICES] = services

@@ -29,14 +29,14 @@ class _LoopFuture(pykka.Future):
         raise NotImplementedError("await the asyncio future instead")
 
     def set(self, value: Any = None) -> None:
-        self._loop.call_soon_threadsafe(_settle, self._target, value, None)
+        self._loop.call_soon_threadsafe(settle, self._target, value, None)
 
     def set_exception(self, exc_info: Any = None) -> None:
         error = (exc_info or sys.exc_info())[1]
-        self._loop.call_soon_threadsafe(_settle, self._target, None, error)
+        self._loop.call_soon_threadsafe(settle, self._target, None, error)
 
 
-def _settle(target: asyncio.Future, value: Any, error: BaseException | None) -> None:
+def settle(target: asyncio.Future, value: Any, error: BaseException | None) -> None:
     if target.done():
         return
     if error is not None:

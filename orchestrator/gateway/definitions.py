@@ -22,7 +22,7 @@ from orchestrator.gateway.http import (
     user_of,
 )
 from orchestrator.gateway.routing import READER, WRITER, Api
-from orchestrator.gateway.waiting import wait_for_run
+from orchestrator.gateway.start_wait import start_and_wait
 from orchestrator.models.fields import Checker, now
 from orchestrator.models.run import TERMINAL, RunState, public_run, validate_run_request
 
@@ -191,21 +191,23 @@ async def start_run(
     # A run planned for later does not wait in the queue until it is due: no place is held.
     reserved = svc.backlog is not None and (message.at is None or message.at <= now())
 
-    async def act() -> dict:
+    def unanswered() -> None:
         if reserved:
-            svc.backlog.reserve()  # 429 past execution.max_queued_runs
-        try:
-            run = await ask(svc.supervisor, m.RequestRun(message, reserved))
-        except BaseException as err:
-            if reserved:
-                svc.backlog.settle()
-            if isinstance(err, pykka.ActorDeadError):
-                stopping = "The server is stopping; the run will be interrupted."
-                raise Unavailable(stopping) from None
-            raise
-        return run
+            svc.backlog.settle()
 
-    if not wait:
-        return reply(public_run(await act()), status=202)
-    done = await wait_for_run(request, act, timeout)
-    return reply(public_run(done), status=200 if done["state"] in TERMINAL else 202)
+    request_run = m.RequestRun(message, reserved)
+    if reserved:
+        svc.backlog.reserve()  # 429 past execution.max_queued_runs
+    try:
+        if wait:
+            waiters, supervisor = svc.waiters, svc.supervisor
+            run = await start_and_wait(waiters, supervisor, request_run, timeout, unanswered)
+        else:
+            try:
+                run = await ask(svc.supervisor, request_run)
+            except BaseException:
+                unanswered()
+                raise
+    except pykka.ActorDeadError:
+        raise Unavailable("The server is stopping; the run will be interrupted.") from None
+    return reply(public_run(run), status=200 if wait and run["state"] in TERMINAL else 202)

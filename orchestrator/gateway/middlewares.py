@@ -14,6 +14,7 @@ from aiohttp import web
 from actors import messages as m
 from orchestrator.errors import (
     Forbidden,
+    InvalidJson,
     MethodNotAllowed,
     NotFound,
     OrchestratorError,
@@ -24,6 +25,7 @@ from orchestrator.gateway.authorization import OPEN, rule_for
 from orchestrator.gateway.bridge import ask
 from orchestrator.gateway.client_address import client_address
 from orchestrator.gateway.http import REPLIED, reply, services
+from orchestrator.gateway.input_guard import check_request_text
 from orchestrator.gateway.keys import AUDIT, PRINCIPALS
 from orchestrator.log import get_logger
 
@@ -42,9 +44,32 @@ def envelope(error: OrchestratorError) -> web.Response:
 
 
 @web.middleware
-async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+async def edge(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The one middleware, in this order: text that is not UTF-8 is refused before anything
+    stores it; the caller is identified and its role checked; errors become the envelope;
+    audited actions are recorded with their outcome. One layer rather than one per concern:
+    each layer costs the event loop a coroutine per request."""
     try:
-        return await handler(request)
+        check_request_text(request)
+    except InvalidJson as err:
+        log.info("request refused: text is not UTF-8", method=request.method, where=err.details)
+        return envelope(err)
+    needed, action = _rule(request)
+    try:
+        if needed != OPEN:
+            await _authenticate(request, needed)
+        response = await handler(request)
+    except Exception as err:
+        response = _error_response(request, err)
+    if action is not None:
+        _audit(request, response, action)
+    return response
+
+
+def _error_response(request: web.Request, error: Exception) -> web.StreamResponse:
+    """The envelope answering `error`; re-raises what is not an error (an HTTP redirect)."""
+    try:
+        raise error
     except OrchestratorError as err:
         return envelope(err)
     except web.HTTPRequestEntityTooLarge:
@@ -73,12 +98,8 @@ def _http_error(err: web.HTTPException) -> OrchestratorError:
     return error
 
 
-@web.middleware
-async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
+async def _authenticate(request: web.Request, needed: str) -> None:
     """Identify the caller (API key or session token) and check the route's minimum role."""
-    needed, _ = _rule(request)
-    if needed == OPEN:
-        return await handler(request)
     token = _token(request)
     if not token:
         raise Unauthorized("This route needs an API key: send 'Authorization: Bearer <key>'.")
@@ -93,17 +114,13 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
         raise Forbidden(f"This action needs the {needed} role; you are {principal['role']}.")
     if request.method != "GET" and request.path.startswith(PRINCIPAL_PATHS):
         cache.clear()  # users, keys or sessions may change: no stale principal survives
-    return await handler(request)
 
 
-@web.middleware
-async def audit(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Record every audited action with its caller and outcome, once the answer is known."""
-    response = await handler(request)
-    _, action = _rule(request)
+def _audit(request: web.Request, response: web.StreamResponse, action: str) -> None:
+    """Record an audited action with its caller and outcome, once the answer is known."""
     principal = request.get("principal")
-    if action is None or (principal is None and action != "auth.login"):
-        return response
+    if principal is None and action != "auth.login":
+        return
     result = _result_of(response)
     target = _target(action, request.match_info.get("id"), result)
     details = {k: v for k, v in (("result", result.get("id")),) if v and v != target}
@@ -122,7 +139,6 @@ async def audit(request: web.Request, handler: Handler) -> web.StreamResponse:
         "details": details,
     }
     request.app[AUDIT].add(entry)
-    return response
 
 
 def _target(action: str, given: str | None, result: dict) -> str | None:

@@ -34,6 +34,9 @@ class RunWaiters:
         self.early: dict[str, dict] = {}  # runs that ended while `acting` was above zero
         self.watch_lock = threading.Lock()  # `watchers` is read on Storage's thread
         self.watchers: dict[str, list[Callable[[], None]]] = {}
+        # Runs started by `start_wait.start_and_wait`, by ID; written from the answering thread.
+        self.lock = threading.Lock()
+        self.pending: dict[str, list[Any]] = {}
 
     def attach(self, loop: asyncio.AbstractEventLoop | None, storage: Any = None) -> None:
         """Wake `loop` from now on (None: stop), asking `storage` for runs whose wait ends."""
@@ -46,6 +49,8 @@ class RunWaiters:
             return
         if self.watchers:
             self._tell_watchers(message.runs)
+        if self.pending:
+            self._end_started(message.runs)
         for run in message.runs:
             if run["state"] in TERMINAL and (self.acting or run["id"] in self.futures):
                 try:
@@ -75,6 +80,18 @@ class RunWaiters:
         for listener in listeners:
             with contextlib.suppress(RuntimeError):  # its loop closed: nobody follows any more
                 listener()
+
+    def _end_started(self, runs: tuple[dict[str, Any], ...]) -> None:
+        with self.lock:
+            ended = [
+                (slot, run)
+                for run in runs
+                if run["state"] in TERMINAL
+                for slot in self.pending.pop(run["id"], ())
+            ]
+        if ended:  # one wake-up of the loop for all the requests this commit answers
+            with contextlib.suppress(RuntimeError):  # the loop closed: nobody waits any more
+                ended[0][0].loop.call_soon_threadsafe(_answer_all, ended)
 
     def _arrived(self, run: dict[str, Any]) -> None:
         futures = self.futures.get(run["id"])
@@ -117,6 +134,12 @@ class RunWaiters:
                 waiting.remove(future)
             if not waiting:
                 self.futures.pop(run["id"], None)
+
+
+def _answer_all(ended: list[tuple[Any, dict[str, Any]]]) -> None:
+    for slot, run in ended:
+        if not slot.future.done():
+            slot.future.set_result(run)
 
 
 async def start_waiters(app: web.Application, *, svc: Services) -> None:
