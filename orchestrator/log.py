@@ -17,7 +17,7 @@ from typing import Any
 import structlog
 
 from orchestrator.log_buffer import LEVELS, LogBuffer, level_number
-from orchestrator.log_files import SERVER_FLUSH_EVERY, RotatingLogFile
+from orchestrator.log_files import SERVER_FLUSH_EVERY, ConsoleLines, RotatingLogFile
 from orchestrator.log_format import FIELDS_ATTR, BufferHandler, LineFormatter
 
 ROOT = "orchestrator"
@@ -173,7 +173,8 @@ def setup_logging(
 
     `name` is the logger whose tree is captured; get_logger() always files loggers under
     "orchestrator", so other names only make sense for programs with loggers of their own.
-    `flush_every`: write lines below WARNING to the files in batches, that often (seconds).
+    `flush_every`: write lines below WARNING to the files and the console in batches, that
+    often (seconds).
     """
     global _active
     if _active is not None:
@@ -199,7 +200,7 @@ def setup_logging(
             handler.close()
         raise
     if console:
-        handlers.append(logging.StreamHandler(sys.stderr))
+        handlers.append(ConsoleLines(sys.stderr, flush_every))
     for handler in handlers:
         handler.setFormatter(formatter)
     buffer = LogBuffer(buffer_size)
