@@ -1,4 +1,4 @@
-"""Rotating log files that cost the threads that log next to nothing.
+"""Rotating log files, and the console, that cost the threads that log next to nothing.
 
 A log line written and flushed at once is a system call on the thread that logs, and in a busy
 server that thread then waits for the interpreter lock again behind every other thread: the
