@@ -1,4 +1,4 @@
-"""Rotating log files that cost the threads that log next to nothing.
+"""Rotating log files, and the console, that cost the threads that log next to nothing.
 
 A log line written and flushed at once is a system call on the thread that logs, and in a busy
 server that thread then waits for the interpreter lock again behind every other thread: the
@@ -51,6 +51,17 @@ class RotatingLogFile(RotatingFileHandler):
             self.queued.append(line)
             self._write_queued()
 
+    def write_line(self, text: str) -> None:
+        """Queue one line below WARNING as `emit` would, without a log record (audit.log)."""
+        with self.lock:  # type: ignore[union-attr]
+            if self.batched:
+                if not self.queued:
+                    FLUSHER.pending.set()
+                self.queued.append(text + self.terminator)
+                return
+            self.queued.append(text + self.terminator)
+            self._write_queued()
+
     def write_queued(self) -> None:
         """Write and flush the queued lines (the flusher's call)."""
         with self.lock:  # type: ignore[union-attr]
@@ -86,18 +97,71 @@ class RotatingLogFile(RotatingFileHandler):
         super().close()
 
 
+class ConsoleLines(logging.StreamHandler):
+    """The console (stderr); with `flush_every`, lines below WARNING are written in batches by
+    the flusher like the files' (a `write` per line was a system call on the logging thread),
+    and a WARNING or worse goes at once, after the lines queued before it."""
+
+    def __init__(self, stream: Any, flush_every: float | None = None) -> None:
+        super().__init__(stream)
+        self.queued: list[str] = []
+        self.batched = bool(flush_every)
+        if flush_every:
+            FLUSHER.add(self, flush_every)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not self.batched:
+            super().emit(record)
+            return
+        try:
+            line = self.format(record) + self.terminator
+        except Exception:  # noqa: BLE001 - as the stdlib: a bad record never stops the caller
+            self.handleError(record)
+            return
+        with self.lock:  # type: ignore[union-attr]
+            if record.levelno < logging.WARNING:
+                if not self.queued:
+                    FLUSHER.pending.set()
+                self.queued.append(line)
+                return
+            self.queued.append(line)
+            self._write_queued()
+
+    def write_queued(self) -> None:
+        with self.lock:  # type: ignore[union-attr]
+            if self.queued:
+                self._write_queued()
+
+    def _write_queued(self) -> None:
+        lines, self.queued = self.queued, []
+        try:
+            self.stream.write("".join(lines))
+            self.stream.flush()
+        except Exception:  # noqa: BLE001 - a closed console must not stop the server's threads
+            self.handleError(None)  # type: ignore[arg-type]
+
+    def flush(self) -> None:
+        self.write_queued()
+        super().flush()
+
+    def close(self) -> None:
+        FLUSHER.discard(self)
+        self.write_queued()
+        super().close()
+
+
 class LogFlusher:
     """One daemon thread that writes every batched log file's queued lines, `every` seconds
     after the first of them was queued; an idle server's flusher sleeps until a line comes."""
 
     def __init__(self) -> None:
-        self.files: weakref.WeakSet[RotatingLogFile] = weakref.WeakSet()
+        self.files: weakref.WeakSet[Any] = weakref.WeakSet()  # each has `write_queued()`
         self.lock = threading.Lock()
         self.every = 1.0
         self.pending = threading.Event()
         self.thread: threading.Thread | None = None
 
-    def add(self, handler: RotatingLogFile, every: float) -> None:
+    def add(self, handler: Any, every: float) -> None:
         with self.lock:
             self.files.add(handler)
             self.every = min(self.every, every)
@@ -105,7 +169,7 @@ class LogFlusher:
                 self.thread = threading.Thread(target=self._run, name="LogFlusher", daemon=True)
                 self.thread.start()
 
-    def discard(self, handler: RotatingLogFile) -> None:
+    def discard(self, handler: Any) -> None:
         with self.lock:
             self.files.discard(handler)
 

@@ -27,6 +27,7 @@ from orchestrator.models.run import RunState, attempt_record
 from orchestrator.runs.states import check_run, finish
 from orchestrator.timekeeper import Timekeeper
 
+_log = get_logger("orchestrator.run")
 EMPTY_OUTPUT = {"stdout": "", "stderr": "", "truncated": False}
 _OUTCOME_STATE = {
     "timed_out": RunState.TIMED_OUT,
@@ -62,13 +63,16 @@ class JobRun:
         self.supervisor = supervisor
         self.settings = settings
         self.ended = ended
-        self.log = get_logger("orchestrator.run").bind(run_id=run["id"], job_id=job["id"])
         self.spec: AttemptSpec | None = None
         self.execution: Any = None
         self.retry_token: int | None = None
         self.stop_reason: str | None = None
         self.last_result: Any = None
         self.output: RunOutput | None = None
+
+    def _ids(self) -> dict[str, str]:
+        """The fields of every line about this run (a logger bound per run cost more)."""
+        return {"run_id": self.run["id"], "job_id": self.job["id"]}
 
     def retry_due(self) -> None:
         if self.stop_reason is None:
@@ -124,7 +128,7 @@ class JobRun:
             on_started=lambda process: supervisor.tell(m.AttemptStarted(run_id, number, process)),
             output=self.output,
         )
-        self.log.debug("attempt starting", attempt=number)
+        _log.debug("attempt starting", **self._ids(), attempt=number)
 
     def attempt_started(self, number: int, process: dict | None) -> None:
         """The attempt's process runs (told before its end, from the same thread, or not at all
@@ -133,7 +137,7 @@ class JobRun:
             return
         self.run["process"] = process
         self.settings.storage.tell(m.SaveRun(dict(self.run)))
-        self.log.debug("attempt started", attempt=number, process=process)
+        _log.debug("attempt started", **self._ids(), attempt=number, process=process)
 
     def attempt_done(self, result: Any) -> None:
         self.execution = None
@@ -151,7 +155,7 @@ class JobRun:
         elif number >= self.job["max_attempts"]:
             self._finish(state, error)
         else:
-            self.log.info("attempt failed, will retry", attempt=number, error=error)
+            _log.info("attempt failed, will retry", **self._ids(), attempt=number, error=error)
             check_run(self.run["state"], RunState.RETRYING)
             self.run.update(state=RunState.RETRYING, error=error)
             self.settings.storage.tell(m.SaveRun(dict(self.run)))
@@ -199,8 +203,14 @@ class JobRun:
         ):
             context = context_from_run(ids.context_id(run["owner_id"]), run, stdout)
         self.run = run
-        level = self.log.info if state == RunState.SUCCEEDED else self.log.warning
-        level("run finished", state=str(state), attempts=len(run["attempts"]), error=error)
+        level = _log.info if state == RunState.SUCCEEDED else _log.warning
+        level(
+            "run finished",
+            **self._ids(),
+            state=str(state),
+            attempts=len(run["attempts"]),
+            error=error,
+        )
         self.ended(run, output, context)  # the Supervisor writes it: the one place runs end
         self._end_output()  # after the save is told: a follower who misses it here finds it stored
 

@@ -38,7 +38,8 @@ class RunOutput:
         self.lock = threading.Lock()
         self.streams = {name: StreamBuffer(cap) for name in STREAMS}
         self.secrets = tuple(secrets)
-        self.maskers = {name: Masker(self.secrets) for name in STREAMS}
+        # Without secrets nothing is masked: no masker is made (one per stream per run).
+        self.maskers = {name: Masker(self.secrets) for name in STREAMS} if self.secrets else {}
         self.complete = False
         self._listeners: dict[int, Listener] = {}
         self._next = 0
@@ -69,6 +70,8 @@ class RunOutput:
         return size
 
     def end(self, stream: str) -> None:
+        if not self.maskers:
+            return  # nothing held back
         data = self.maskers[stream].flush()
         if data:
             with self.lock:

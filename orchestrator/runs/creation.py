@@ -25,9 +25,11 @@ def create_run(
     env: dict,
     secret_env: dict | None = None,
     due: str | None = None,
+    save: bool = True,
 ) -> dict[str, Any]:
     """Record a run of a job or pipeline: `scheduled` when `at` is in the future, else `queued`.
-    `due`: the time a schedule's fire was due, kept as the queued run's `scheduled_for`."""
+    `due`: the time a schedule's fire was due, kept as the queued run's `scheduled_for`.
+    `save=False`: the caller completes the record and saves it (once, not twice)."""
     stamp = now()
     planned = iso(at.astimezone(UTC)) if at is not None and at > stamp else None
     if planned and trigger["type"] == "api":
@@ -38,7 +40,8 @@ def create_run(
     run["secret_env"] = dict(secret_env or {})  # sealed on disk by the run history
     if due is not None:
         run["scheduled_for"] = due
-    store.runs.save(run)
+    if save:
+        store.runs.save(run)
     return run
 
 
@@ -57,7 +60,7 @@ def new_run_request(
     owner = store.definitions(kind).require(ref)
     if not owner.get("enabled", True):
         raise Conflict(f"The {kind} '{owner['name']}' is disabled; enable it to run it.")
-    run = create_run(store, owner, trigger, at, env, secret_env)
+    run = create_run(store, owner, trigger, at, env, secret_env, save=False)
     run["pipeline_run_id"] = pipeline_run_id
     if kind == "pipeline":
         run["steps"] = run_steps(owner, store.runs.require(retry_of) if retry_of else None)
@@ -101,10 +104,10 @@ def fire_targets(
                 f"it still has {store.runs.active[target]} run(s) going (max_concurrent {limit})"
             )
         else:
-            run = create_run(store, owner, trigger, None, {}, due=due)
+            run = create_run(store, owner, trigger, None, {}, due=due, save=False)
             if target.startswith("P"):
                 run["steps"] = run_steps(owner)
-                store.runs.save(run)
+            store.runs.save(run)
             started.append((owner, run))
             continue
         skipped.append({"target": target, "reason": reason})

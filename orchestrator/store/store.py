@@ -60,10 +60,13 @@ class Store:
         self.audit.close()
 
     def fresh_id(self, prefix: str) -> str:
+        # Only records of the same prefix can hold the candidate (an ID starts with its kind).
+        kinds = {"R": self.runs, "J": self.jobs, "P": self.pipelines, "S": self.schedules}
+        kinds["W"] = self.webhooks
+        taken = kinds.get(prefix, ())
         while True:
             candidate = ids.new_id(prefix)
-            taken = (self.jobs, self.pipelines, self.schedules, self.webhooks, self.runs)
-            if not any(candidate in records for records in taken):
+            if candidate not in taken:
                 return candidate
 
     def definitions(self, some_id: str) -> Definitions:

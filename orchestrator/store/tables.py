@@ -67,16 +67,21 @@ class Table:
         They stay pending until the commit succeeds (`Tables.flush` clears them then), so a
         failed commit loses none of them.
         """
-        pending = self.pending
-        puts = [(k, v) for k, v in pending.items() if v is not _DELETED]
-        deletes = [(k,) for k, v in pending.items() if v is _DELETED]
-        if puts:
+        pending, encode = self.pending, self.encode
+        rows, deletes = [], []
+        for k, v in pending.items():  # one pass, each value encoded as it is met
+            if v is _DELETED:
+                deletes.append((k,))
+            else:
+                rows.append((k, encode(v)))
+        if rows:
             sql = f'REPLACE INTO "{self.name}" (key, value) VALUES (?, ?)'
             try:
-                writer.executemany(sql, [(k, self.encode(v)) for k, v in puts])
+                writer.executemany(sql, rows)
             except UnicodeEncodeError:
                 # A lone surrogate cannot be UTF-8 for SQLite; JSON's ASCII escapes keep it
                 # exactly (it decodes back the same) instead of failing the whole batch.
+                puts = [(k, v) for k, v in pending.items() if v is not _DELETED]
                 ascii_rows = [(k, json.dumps(v, separators=(",", ":"))) for k, v in puts]
                 writer.executemany(sql, ascii_rows)
         if deletes:

@@ -6,11 +6,12 @@ import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from orchestrator.errors import ValidationError
-from orchestrator.log import LogControl, get_logger, redact_secrets, setup_logging
+from orchestrator.log import LogControl, get_logger, logs_for, redact_secrets, setup_logging
 
 LINE = re.compile(
     r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00 INFO    orchestrator\.test: "
@@ -224,3 +225,26 @@ class TestRedaction:
         """redact_secrets works on any event dict, as structlog processors do."""
         event = redact_secrets(None, "info", {"event": "x", "X-Api-Key": "k", "n": 1})
         assert event == {"event": "x", "X-Api-Key": "***", "n": 1}
+
+
+class TestServerLogging:
+    """The server's logging (`logs_for`) makes records without the caller, thread and process
+    look-ups no line shows, writes the same lines, and puts the switches back at close."""
+
+    def config(self, tmp_path: Path) -> SimpleNamespace:
+        section = SimpleNamespace(
+            level="info", console=False, buffer_size=100, file_max_bytes=2**20, file_backups=1
+        )
+        return SimpleNamespace(logging=section, log_dir=tmp_path / "logs")
+
+    def test_lookups_off_while_logging_and_back_after(self, tmp_path: Path) -> None:
+        before = (logging._srcfile, logging.logThreads, logging.logProcesses)
+        control = logs_for(self.config(tmp_path))
+        try:
+            assert logging._srcfile is None
+            assert not (logging.logThreads or logging.logProcesses or logging.logMultiprocessing)
+            log.info("job created", job_id="J123", name="backup")
+        finally:
+            control.close()
+        assert LINE.match(read(tmp_path, "info").splitlines()[-1])
+        assert (logging._srcfile, logging.logThreads, logging.logProcesses) == before

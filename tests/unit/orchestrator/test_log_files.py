@@ -3,10 +3,11 @@ size counted as lines are written, nothing lost at close."""
 
 from __future__ import annotations
 
+import io
 import logging
 from pathlib import Path
 
-from orchestrator.log_files import FLUSHER, RotatingLogFile
+from orchestrator.log_files import FLUSHER, ConsoleLines, RotatingLogFile
 
 
 def record(level: int, text: str) -> logging.LogRecord:
@@ -90,3 +91,49 @@ class TestRotation:
             handler.close()
         assert (tmp_path / "info.log.1").read_text() == "x" * 30 + "\n"
         assert path.read_text() == "INFO line number 0\n"
+
+
+class TestBatchedConsole:
+    """With `flush_every`, the console gets lines below WARNING from the flusher, warnings at
+    once after what was queued before them, and everything at close."""
+
+    def console(self, flush_every: float | None) -> tuple[ConsoleLines, io.StringIO]:
+        stream = io.StringIO()
+        handler = ConsoleLines(stream, flush_every)
+        handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+        return handler, stream
+
+    def test_info_lines_wait_for_the_flusher(self) -> None:
+        handler, stream = self.console(3600.0)  # the flusher will not come during this test
+        try:
+            handler.handle(record(logging.INFO, "first"))
+            assert stream.getvalue() == ""
+            assert handler in set(FLUSHER.files)
+            handler.write_queued()  # what the flusher does
+            assert stream.getvalue() == "INFO first\n"
+        finally:
+            handler.close()
+
+    def test_a_warning_writes_what_was_queued_before_it_in_order(self) -> None:
+        handler, stream = self.console(3600.0)
+        try:
+            handler.handle(record(logging.INFO, "one"))
+            handler.handle(record(logging.ERROR, "two"))
+            assert stream.getvalue() == "INFO one\nERROR two\n"
+        finally:
+            handler.close()
+
+    def test_close_writes_everything_queued(self) -> None:
+        handler, stream = self.console(3600.0)
+        handler.handle(record(logging.INFO, "last words"))
+        handler.close()
+        assert stream.getvalue() == "INFO last words\n"
+        assert handler not in set(FLUSHER.files)
+
+    def test_without_flush_every_each_line_goes_at_once(self) -> None:
+        handler, stream = self.console(None)
+        try:
+            handler.handle(record(logging.INFO, "now"))
+            assert stream.getvalue() == "INFO now\n"
+        finally:
+            handler.close()

@@ -115,6 +115,18 @@ class TestRunOutput:
         assert final["dropped"] == {"stdout": 0, "stderr": 20}
         assert final["layout"]["stderr"] == [5, 20] and output.complete
 
+    def test_without_secrets_no_masker_and_the_same_output(self) -> None:
+        """A run without secrets gets no maskers; its bytes pass as written, and closing it
+        tells followers once."""
+        output, calls = RunOutput(100), []
+        output.subscribe(lambda: calls.append(1))
+        output.write("stdout", b"plain ")
+        output.write("stdout", b"text\n")
+        output.close()
+        assert output.maskers == {}
+        assert output.final()["stdout"] == "plain text\n" and output.complete
+        assert len(calls) == 3  # two writes and the close
+
     def test_registry(self) -> None:
         """Added outputs are found by run ID until discarded."""
         live, output = LiveOutputs(), RunOutput(100)

@@ -3,9 +3,11 @@ entries not yet committed first, and retention deletes through the same table.""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from orchestrator.security.crypto import KeySource
+from orchestrator.store.audit import FIELDS
 from orchestrator.store.store import Store
 
 
@@ -46,3 +48,27 @@ class TestAuditTrail:
             assert {r["id"] for r in again.audit.select()}.isdisjoint(older)
         finally:
             again.close()
+
+
+class TestAuditRecord:
+    """A record holds every field in order, and audit.log gets it as one JSON line."""
+
+    def test_record_fields_and_its_line_in_audit_log(self, tmp_path: Path):
+        store = Store(tmp_path / "s.db", KeySource(None, tmp_path / "k"), tmp_path / "logs")
+        try:
+            given = {**entry("zoë", "job.create"), "details": {"name": "naïve"}, "extra": 1}
+            record = store.audit.append(given)
+            timed = store.audit.append({**entry("ana", "job.update"), "time": "2026-01-01T00"})
+        finally:
+            store.close()
+        assert list(record) == list(FIELDS)
+        assert record["id"].startswith("A") and record["time"] and "extra" not in record
+        assert (record["user"], record["details"], record["client"]) == (
+            "zoë",
+            given["details"],
+            None,
+        )
+        assert timed["time"] == "2026-01-01T00"
+        lines = (tmp_path / "logs" / "audit.log").read_text(encoding="utf-8").splitlines()
+        assert [json.loads(line) for line in lines] == [record, timed]
+        assert "zoë" in lines[0]  # kept as it is, not escaped
