@@ -24,49 +24,64 @@ from typing import Any
 SERVER_FLUSH_EVERY = 0.05
 
 
-class RotatingLogFile(RotatingFileHandler):
+class _BatchedLines:
+    """What both batched handlers share: queue a line, or write it and the queue at once."""
+
+    queued: list[str]
+    batched: bool
+    lock: Any
+    terminator: str
+
+    def _write_queued(self) -> None:
+        raise NotImplementedError
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = self.format(record) + self.terminator  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001 - as the stdlib: a bad record never stops the caller
+            self.handleError(record)  # type: ignore[attr-defined]
+            return
+        self._queue(line, urgent=record.levelno >= logging.WARNING)
+
+    def _queue(self, line: str, urgent: bool) -> None:
+        with self.lock:
+            self.queued.append(line)
+            if self.batched and not urgent:
+                if len(self.queued) == 1:
+                    FLUSHER.pending.set()  # the first line of a batch wakes the flusher
+                return
+            self._write_queued()
+
+    def write_queued(self) -> None:
+        """Write and flush the queued lines (the flusher's call)."""
+        with self.lock:
+            if self.queued:
+                self._write_queued()
+
+    def flush(self) -> None:
+        self.write_queued()
+        super().flush()  # type: ignore[misc]
+
+    def close(self) -> None:
+        FLUSHER.discard(self)
+        self.write_queued()
+        super().close()  # type: ignore[misc]
+
+
+class RotatingLogFile(_BatchedLines, RotatingFileHandler):
     """A size-rotated log file; with `flush_every`, lines below WARNING are written in batches."""
 
     def __init__(self, filename: Any, flush_every: float | None = None, **kwargs: Any) -> None:
         super().__init__(filename, **kwargs)
-        self.queued: list[str] = []
+        self.queued = []
         self.size: int | None = None  # bytes in the current file, once known
         if flush_every:
             FLUSHER.add(self, flush_every)
         self.batched = bool(flush_every)
 
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            line = self.format(record) + self.terminator
-        except Exception:  # noqa: BLE001 - as the stdlib: a bad record never stops the caller
-            self.handleError(record)
-            return
-        if self.batched and record.levelno < logging.WARNING:
-            with self.lock:  # type: ignore[union-attr] - created by Handler.__init__
-                if not self.queued:
-                    FLUSHER.pending.set()  # the first line of a batch wakes the flusher
-                self.queued.append(line)
-            return
-        with self.lock:  # type: ignore[union-attr]
-            self.queued.append(line)
-            self._write_queued()
-
     def write_line(self, text: str) -> None:
         """Queue one line below WARNING as `emit` would, without a log record (audit.log)."""
-        with self.lock:  # type: ignore[union-attr]
-            if self.batched:
-                if not self.queued:
-                    FLUSHER.pending.set()
-                self.queued.append(text + self.terminator)
-                return
-            self.queued.append(text + self.terminator)
-            self._write_queued()
-
-    def write_queued(self) -> None:
-        """Write and flush the queued lines (the flusher's call)."""
-        with self.lock:  # type: ignore[union-attr]
-            if self.queued:
-                self._write_queued()
+        self._queue(text + self.terminator, urgent=False)
 
     def _write_queued(self) -> None:
         lines, self.queued = self.queued, []
@@ -87,50 +102,18 @@ class RotatingLogFile(RotatingFileHandler):
         except Exception:  # noqa: BLE001 - a full disk must not stop the server's threads
             self.handleError(None)  # type: ignore[arg-type]
 
-    def flush(self) -> None:
-        self.write_queued()
-        super().flush()
 
-    def close(self) -> None:
-        FLUSHER.discard(self)
-        self.write_queued()
-        super().close()
-
-
-class ConsoleLines(logging.StreamHandler):
+class ConsoleLines(_BatchedLines, logging.StreamHandler):
     """The console (stderr); with `flush_every`, lines below WARNING are written in batches by
     the flusher like the files' (a `write` per line was a system call on the logging thread),
     and a WARNING or worse goes at once, after the lines queued before it."""
 
     def __init__(self, stream: Any, flush_every: float | None = None) -> None:
         super().__init__(stream)
-        self.queued: list[str] = []
+        self.queued = []
         self.batched = bool(flush_every)
         if flush_every:
             FLUSHER.add(self, flush_every)
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if not self.batched:
-            super().emit(record)
-            return
-        try:
-            line = self.format(record) + self.terminator
-        except Exception:  # noqa: BLE001 - as the stdlib: a bad record never stops the caller
-            self.handleError(record)
-            return
-        with self.lock:  # type: ignore[union-attr]
-            if record.levelno < logging.WARNING:
-                if not self.queued:
-                    FLUSHER.pending.set()
-                self.queued.append(line)
-                return
-            self.queued.append(line)
-            self._write_queued()
-
-    def write_queued(self) -> None:
-        with self.lock:  # type: ignore[union-attr]
-            if self.queued:
-                self._write_queued()
 
     def _write_queued(self) -> None:
         lines, self.queued = self.queued, []
@@ -139,15 +122,6 @@ class ConsoleLines(logging.StreamHandler):
             self.stream.flush()
         except Exception:  # noqa: BLE001 - a closed console must not stop the server's threads
             self.handleError(None)  # type: ignore[arg-type]
-
-    def flush(self) -> None:
-        self.write_queued()
-        super().flush()
-
-    def close(self) -> None:
-        FLUSHER.discard(self)
-        self.write_queued()
-        super().close()
 
 
 class LogFlusher:
