@@ -42,6 +42,13 @@ class Store:
         self.runs = RunHistory(self.tables["runs"], self.tables["outputs"], self.box)
         self.contexts: dict[str, dict] = dict(self.tables["contexts"].items())
         self.audit = AuditTrail(self.tables["audit"], log_dir)
+        self._by_prefix = {
+            "R": self.runs,
+            "J": self.jobs,
+            "P": self.pipelines,
+            "S": self.schedules,
+            "W": self.webhooks,
+        }
 
     def flush(self) -> int:
         return self.tables.flush()
@@ -61,9 +68,7 @@ class Store:
 
     def fresh_id(self, prefix: str) -> str:
         # Only records of the same prefix can hold the candidate (an ID starts with its kind).
-        kinds = {"R": self.runs, "J": self.jobs, "P": self.pipelines, "S": self.schedules}
-        kinds["W"] = self.webhooks
-        taken = kinds.get(prefix, ())
+        taken = self._by_prefix.get(prefix, ())
         while True:
             candidate = ids.new_id(prefix)
             if candidate not in taken:
